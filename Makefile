@@ -1,0 +1,12 @@
+# The two commands a new user runs. Each creates or refreshes .venv and installs what it needs.
+.PHONY: demo test
+
+demo:
+	@bash scripts/setup.sh
+	.venv/bin/python examples/readme_example.py
+
+test:
+	@bash scripts/setup.sh test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python -m pytest

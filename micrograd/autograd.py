@@ -1,0 +1,302 @@
+"""The engine: `Value`, a number that remembers how it was computed, and `backward()`, the chain rule.
+
+Each operation below computes its result and, right beside it, its *local derivatives*: d(result)/d(input) for each
+input. Nothing else is stored — no closures — so a graph is freed by reference counting as soon as it is dropped.
+`backward()` then visits the graph from the output back to the inputs and, for every edge, adds
+local derivative × gradient of the result into the input's gradient. That is the whole of reverse-mode autodiff.
+
+Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan.
+An op never raises OverflowError or "math domain error" and never returns a complex number.
+"""
+
+import math
+import numbers
+
+# Float helpers with PyTorch's (C's) answers where Python's math module would raise.
+
+
+def _div(a, b):
+    """a / b, with ±inf or nan for a zero divisor instead of ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:  # 0/0 and nan/0
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _pow(base, exponent):
+    """base ** exponent as C's pow computes it: nan for a negative base and a fractional exponent, ±inf on overflow."""
+    try:
+        return math.pow(base, exponent)
+    except ValueError:  # (-8) ** (1/3), or 0 ** negative
+        if base != 0:
+            return math.nan
+    except OverflowError:
+        pass
+    # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
+    negative = math.copysign(1.0, base) < 0 and exponent % 2 == 1
+    return -math.inf if negative else math.inf
+
+
+def _power(x, n):
+    """x ** n for a constant n, as PyTorch computes it: exact shortcuts for the common exponents, C's pow otherwise."""
+    if n == 2:
+        return x * x
+    if n == 3:
+        return x * x * x
+    if n == -1:
+        return _div(1.0, x)
+    if n == -2:
+        return _div(1.0, x * x)
+    if n == 0.5:
+        return _sqrt(x)
+    if n == -0.5:
+        return _div(1.0, _sqrt(x))
+    return _pow(x, n)
+
+
+def _sqrt(x):
+    return math.sqrt(x) if x >= 0 else math.nan  # sqrt(-0.0) is -0.0, as in C
+
+
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _log(x):
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan  # log(0) = -inf; log of a negative number (or nan) = nan
+
+
+def _number(x):
+    """x as a float if it is a real number (int, float, bool, Fraction, numpy scalar...), else None."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"{type(x).__name__} {x} is too large for a float") from None
+    return None
+
+
+class Value:
+    """A scalar and its gradient: `data` is the number, `grad` is d(output)/d(this) once `backward()` has run.
+
+    >>> a = Value(2.0); b = Value(-3.0)
+    >>> c = a * b + 1
+    >>> c.backward()
+    >>> c.data, a.grad, b.grad
+    (-5.0, -3.0, 2.0)
+    """
+
+    # Slots, not a __dict__: a node is a few small objects, which keeps graphs compact and fast to build.
+    __slots__ = ("data", "grad", "label", "_prev", "_local_grads", "_op", "__weakref__")
+    __array_ufunc__ = None  # numpy scalars on the left (np.float64(2) * v) defer to our reflected operators
+
+    def __init__(self, data, label=""):
+        number = _number(data)
+        if number is None:
+            raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar), got {type(data).__name__}")
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        self.data = number
+        self.grad = 0.0
+        self.label = label
+        self._prev = ()  # the Values this one was computed from (none: a leaf, made by the user)
+        self._local_grads = ()  # d(self.data)/d(child.data) for each child, in the same order (fewer: see relu)
+        self._op = ""  # the operation that made it, for pictures and for higher-order gradients
+
+    # --- operations: the result and, beside it, the local derivative with respect to each input
+    # A plain number operand is a constant: it is folded into the result instead of becoming a node of its own.
+
+    def __add__(self, other):
+        if isinstance(other, Value):
+            return _node(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        other = _number(other)
+        if other is None:
+            return NotImplemented
+        return _node(self.data + other, (self,), (1.0,), "+")
+
+    def __mul__(self, other):
+        if isinstance(other, Value):
+            return _node(self.data * other.data, (self, other), (other.data, self.data), "*")
+        other = _number(other)
+        if other is None:
+            return NotImplemented
+        return _node(self.data * other, (self,), (other,), "*")
+
+    def __truediv__(self, other):
+        a = self.data
+        if isinstance(other, Value):
+            b = other.data  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
+            return _node(_div(a, b), (self, other), (_div(1.0, b), _div(-a, b * b)), "/")
+        b = _number(other)
+        if b is None:
+            return NotImplemented
+        return _node(_div(a, b), (self,), (_div(1.0, b),), "/")
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Value):
+            a, b = self.data, exponent.data
+            out = _pow(a, b)
+            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). PyTorch takes both as 0 where the power is
+            # constant: b == 0 for the first, a == 0 (with b >= 0) for the second.
+            d_base = 0.0 if b == 0 else b * _pow(a, b - 1)
+            d_exponent = 0.0 if a == 0 and b >= 0 else out * _log(a)
+            return _node(out, (self, exponent), (d_base, d_exponent), "**")
+        n = _number(exponent)
+        if n is None:
+            return NotImplemented
+        d_base = () if n == 0 else (n * _power(self.data, n - 1),)  # x ** 0 is a constant: a cut, like relu's
+        return _node(_power(self.data, n), (self,), d_base, f"**{n!r}")  # the exponent is kept in the op's name
+
+    def relu(self):
+        x = self.data
+        if x <= 0:  # no gradient flows back, not even a nan: as in PyTorch, this is a cut, not a multiplication by 0
+            return _node(0.0 if x < 0 else x, (self,), (), "relu")  # keeps -0.0, as PyTorch does
+        return _node(x, (self,), (1.0,), "relu")  # relu(nan) is nan, with derivative 1, as in PyTorch
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return _node(t, (self,), (1 - t * t,), "tanh")
+
+    def sigmoid(self):
+        s = 1 / (1 + _exp(-self.data))  # exp(1000) is inf, and 1/inf is 0: no overflow, as in PyTorch
+        return _node(s, (self,), (s * (1 - s),), "sigmoid")
+
+    def exp(self):
+        e = _exp(self.data)
+        return _node(e, (self,), (e,), "exp")
+
+    def log(self):
+        x = self.data
+        return _node(_log(x), (self,), (_div(1.0, x),), "log")
+
+    # --- composite operations, built from the ones above
+
+    def __neg__(self):  # -self
+        return self * -1
+
+    def __sub__(self, other):  # self - other
+        return self + (-other)
+
+    def __radd__(self, other):  # other + self
+        return self + other
+
+    def __rmul__(self, other):  # other * self
+        return self * other
+
+    def __rsub__(self, other):  # other - self
+        return other + (-self)
+
+    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: other * (1 / self)
+        return self**-1 * other
+
+    def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
+        return _constant(other) ** self
+
+    # --- the chain rule
+
+    def backward(self):
+        """Fill in `grad` of every Value this one depends on: d(self)/d(that Value).
+
+        Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
+        `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
+        """
+        order = _topological_order(self)
+        for node in order:  # intermediate gradients are recomputed, not accumulated
+            node.grad = 0.0
+        self.grad += 1.0  # d(self)/d(self)
+        for node in reversed(order):  # every node after all the nodes that use it
+            grad = node.grad
+            for child, local_grad in zip(node._prev, node._local_grads):
+                child.grad += local_grad * grad
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+
+def _topological_order(root):
+    """The computed (non-leaf) Values that root depends on, each after all of its children; found without recursion,
+    so that a graph of any depth works."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif node._prev and node not in visited:
+            visited.add(node)
+            stack.append((node, True))  # comes back here once its children are in order
+            stack.extend((child, False) for child in node._prev)
+    return order
+
+
+class _GradMode:
+    """Whether operations record the graph; `micrograd.no_grad()` switches it off."""
+
+    enabled = True
+
+
+_new_value = object.__new__
+
+
+def _node(data, children, local_grads, op):
+    """A Value computed by `op` from `children`, with d(data)/d(child) for each child in `local_grads`."""
+    node = _new_value(Value)  # bypasses __init__: data is already a float
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    if _GradMode.enabled:
+        node._prev, node._local_grads, node._op = children, local_grads, op
+    else:  # a constant, as if the user had written the number
+        node._prev, node._local_grads, node._op = (), (), ""
+    return node
+
+
+def _constant(x):
+    return x if isinstance(x, Value) else Value(x)
+
+
+# Fused n-ary operations. NB: one node for a whole sum instead of one per `+` is what tensors do at scale: fewer,
+# bigger operations, so less time spent walking the graph.
+
+
+def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
+    """Sum of Values (and numbers) as one node: d(sum)/d(value) = 1 for each."""
+    total, children = 0.0, []
+    for v in values:
+        if isinstance(v, Value):
+            total += v.data
+            children.append(v)
+        else:
+            number = _number(v)
+            if number is None:
+                raise TypeError(f"sum() needs Values or numbers, got {type(v).__name__}")
+            total += number
+    return _node(total, tuple(children), (1.0,) * len(children), "+")
+
+
+def linear(inputs, weights, bias):
+    """sum(w * x) + bias as one node, a neuron's pre-activation: d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1."""
+    if len(inputs) != len(weights):
+        raise ValueError(f"linear() got {len(inputs)} inputs but {len(weights)} weights")
+    try:
+        weight_data = [w.data for w in weights]
+        total = bias.data
+    except AttributeError:
+        raise TypeError("linear() needs weights and a bias that are Values") from None
+    try:
+        input_data = [x.data for x in inputs]
+    except AttributeError:  # plain numbers among the inputs: make them leaf Values
+        inputs = [_constant(x) for x in inputs]
+        input_data = [x.data for x in inputs]
+    for w, x in zip(weight_data, input_data):  # left to right, as sum(w * x for ...) adds
+        total += w * x
+    return _node(total, (*inputs, *weights, bias), (*weight_data, *input_data, 1.0), "linear")

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Creates or refreshes .venv and installs micrograd with the extras named in $1 (e.g. "test" or "viz,test").
+# Also makes sure Graphviz's `dot` exists: installs it with apt when we are root, otherwise prints the command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+python="${PYTHON:-python3}"
+
+have_apt_as_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+    echo "micrograd needs Python 3.9 or newer as '$python' (set PYTHON=... to choose another)." >&2
+    exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    if ! "$python" -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        if have_apt_as_root; then
+            apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+            "$python" -m venv .venv
+        else
+            echo "Python's venv module is missing. Install it with:  sudo apt-get install python3-venv" >&2
+            exit 1
+        fi
+    fi
+fi
+
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+
+if ! command -v dot >/dev/null; then
+    if have_apt_as_root; then
+        echo "Installing Graphviz (dot) for the graph pictures..."
+        apt-get update -qq && apt-get install -y -qq graphviz >/dev/null
+    else
+        echo "Graphviz's 'dot' program is missing; graph pictures need it. Install it with:  sudo apt-get install graphviz" >&2
+    fi
+fi

@@ -1,0 +1,47 @@
+"""Helpers shared by the tests: run the same function on our Values and on PyTorch float64 tensors."""
+
+import math
+
+import pytest
+import torch
+
+from micrograd import Value
+
+torch.set_default_dtype(torch.float64)
+
+
+def ours(f, *xs):
+    """f on Values made from xs: (output value, [d output / d x for each x]) after backward()."""
+    values = [Value(x) for x in xs]
+    out = f(*values)
+    out.backward()
+    return out.data, [v.grad for v in values]
+
+
+def theirs(f, *xs):
+    """The same with PyTorch float64 tensors; an input the output does not use has gradient 0."""
+    tensors = [torch.tensor(float(x), requires_grad=True) for x in xs]
+    out = f(*tensors)
+    out.backward()
+    return out.item(), [0.0 if t.grad is None else t.grad.item() for t in tensors]
+
+
+def same_float(a, b, rel=0.0, abs_=0.0):
+    """Equal as floats: nan matches nan, infinities must match exactly, finite numbers within the tolerances."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return a == b or abs(a - b) <= max(rel * max(abs(a), abs(b)), abs_)
+
+
+def assert_matches_torch(f, *xs, rel=1e-12, value_rel=0.0):
+    (our_value, our_grads), (torch_value, torch_grads) = ours(f, *xs), theirs(f, *xs)
+    assert same_float(our_value, torch_value, rel=value_rel), f"value at {xs}: ours {our_value}, torch {torch_value}"
+    for i, (g, t) in enumerate(zip(our_grads, torch_grads)):
+        assert same_float(g, t, rel=rel), f"gradient {i} at {xs}: ours {g}, torch {t}"
+
+
+@pytest.fixture
+def matches_torch():
+    return assert_matches_torch

@@ -223,18 +223,23 @@ class Value:
 
 
 def _topological_order(root):
-    """The computed (non-leaf) Values that root depends on, each after all of its children; found without recursion,
-    so that a graph of any depth works."""
-    order, visited = [], set()
-    stack = [(root, False)]
+    """The computed (non-leaf) Values that root depends on, each after all of its children.
+
+    A depth-first search with an explicit stack instead of recursion, so that a graph of any depth works: each stack
+    entry is a node and an iterator over its children, which resumes where it left off when we come back to the node.
+    """
+    order, visited = [], {root}
+    stack = [(root, iter(root._prev))] if root._prev else []
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
+        node, children = stack[-1]
+        for child in children:
+            if child._prev and child not in visited:  # leaves need no place in the order: nothing flows out of them
+                visited.add(child)
+                stack.append((child, iter(child._prev)))
+                break
+        else:  # all of node's children are in order
+            stack.pop()
             order.append(node)
-        elif node._prev and node not in visited:
-            visited.add(node)
-            stack.append((node, True))  # comes back here once its children are in order
-            stack.extend((child, False) for child in node._prev)
     return order
 
 

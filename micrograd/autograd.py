@@ -11,6 +11,7 @@ An op never raises OverflowError or "math domain error" and never returns a comp
 
 import math
 import numbers
+import sys
 
 # Float helpers with PyTorch's (C's) answers where Python's math module would raise.
 
@@ -114,14 +115,15 @@ class Value:
 
     # --- operations: the result and, beside it, the local derivative with respect to each input
     # A plain number operand is a constant: it is folded into the result instead of becoming a node of its own.
+    # Local derivatives that are always 1 share one tuple (_ONE, _ONE_ONE) instead of a new one per node.
 
     def __add__(self, other):
         if isinstance(other, Value):
-            return _node(self.data + other.data, (self, other), (1.0, 1.0), "+")
+            return _node(self.data + other.data, (self, other), _ONE_ONE, "+")
         other = _number(other)
         if other is None:
             return NotImplemented
-        return _node(self.data + other, (self,), (1.0,), "+")
+        return _node(self.data + other, (self,), _ONE, "+")
 
     def __mul__(self, other):
         if isinstance(other, Value):
@@ -154,13 +156,13 @@ class Value:
         if n is None:
             return NotImplemented
         d_base = () if n == 0 else (n * _power(self.data, n - 1),)  # x ** 0 is a constant: a cut, like relu's
-        return _node(_power(self.data, n), (self,), d_base, f"**{n!r}")  # the exponent is kept in the op's name
+        return _node(_power(self.data, n), (self,), d_base, sys.intern(f"**{n!r}"))  # the exponent is kept in the name
 
     def relu(self):
         x = self.data
         if x <= 0:  # no gradient flows back, not even a nan: as in PyTorch, this is a cut, not a multiplication by 0
             return _node(0.0 if x < 0 else x, (self,), (), "relu")  # keeps -0.0, as PyTorch does
-        return _node(x, (self,), (1.0,), "relu")  # relu(nan) is nan, with derivative 1, as in PyTorch
+        return _node(x, (self,), _ONE, "relu")  # relu(nan) is nan, with derivative 1, as in PyTorch
 
     def tanh(self):
         t = math.tanh(self.data)
@@ -241,6 +243,9 @@ def _topological_order(root):
             stack.pop()
             order.append(node)
     return order
+
+
+_ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
 
 
 class _GradMode:

@@ -190,4 +190,5 @@ def _digraph_class():
             except graphviz.ExecutableNotFound as error:
                 raise GraphvizNotInstalled() from error
 
+    Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"  # reads as micrograd.viz.Digraph in reprs
     return Digraph

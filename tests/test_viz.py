@@ -304,21 +304,37 @@ def test_max_nodes_must_be_a_positive_int(bad):
 
 def test_the_committed_readme_picture_is_what_the_documented_command_draws(tmp_path):
     readme = (ROOT / "README.md").read_text()
-    command = re.search(r"^python -m micrograd\.graph_command (.*) --out docs/graph\.svg$", readme, re.M)
+    command = re.search(
+        r"^(?:python -m micrograd\.graph_command|micrograd graph) (.*) --out docs/graph\.svg$", readme, re.M
+    )
     assert command, "the README documents the command that draws docs/graph.svg"
     assert "![" in readme and "(docs/graph.svg)" in readme
     arguments = re.findall(r'"[^"]*"|\S+', command.group(1))
     arguments = [argument.strip('"') for argument in arguments]
     fresh = tmp_path / "graph.svg"
-    subprocess.run(
-        [sys.executable, "-m", "micrograd.graph_command", *arguments, "--out", str(fresh)], check=True, cwd=ROOT
+    result = subprocess.run(
+        [sys.executable, "-m", "micrograd.graph_command", *arguments, "--out", str(fresh)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    assert result.stdout.replace(str(fresh), "docs/graph.svg") in readme  # what the README says it prints
 
     def texts(svg):  # what the picture says; the layout's coordinates may differ between Graphviz versions
         return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
 
     assert texts(fresh.read_text()) == texts((ROOT / "docs" / "graph.svg").read_text())
     assert "data 0.9993" in texts(fresh.read_text())
+
+
+def test_the_readme_python_example_draws_a_png(tmp_path, monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text()
+    example = next(block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "draw_dot" in block)
+    monkeypatch.chdir(tmp_path)
+    exec(example, {})
+    assert (tmp_path / "graph.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.png"]
+    assert capsys.readouterr().out == "digraph {\n"
 
 
 def test_the_portuguese_readme_is_linked_both_ways_and_has_the_same_code_and_sections():

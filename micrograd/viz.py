@@ -107,11 +107,11 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
             dot.node(name + "op", _op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
             dot.edge(name + "op", name)
 
-    input_names = {}  # parent id -> names of its inputs, for operations whose inputs play different roles
+    roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
     for child, parent in edges:
-        roles = input_names.get(id(parent))
+        roles = roles_left.get(id(parent))
         if roles is None:
-            roles = input_names[id(parent)] = iter(_input_roles(parent))
+            roles = roles_left[id(parent)] = iter(_input_roles(parent))
         role = next(roles, "")
         dot.edge(names[id(child)], names[id(parent)] + "op", **({"label": role, "fontsize": "9"} if role else {}))
     return dot

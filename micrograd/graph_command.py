@@ -1,0 +1,108 @@
+"""`micrograd graph`: draw the graph of an expression, with the gradient of every variable.
+
+    python -m micrograd.graph_command "(a*b + c).tanh()" --set a=2 b=-3 c=10 --out graph.svg
+
+builds the expression from Values (parsed, never evaluated: see micrograd.expression), runs backward(), writes the
+picture and prints the output and each variable's gradient. Errors are one line on stderr and exit status 2.
+"""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from micrograd.autograd import Value
+from micrograd.expression import build
+
+FORMATS = ("svg", "png")
+
+
+def add_arguments(parser: argparse.ArgumentParser):
+    """Add the command's arguments to `parser` (its own, or a subcommand's)."""
+    parser.add_argument("expression", help='e.g. "(a*b + c).tanh()": numbers, variables, + - * / **, .tanh() ...')
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=NUMBER",
+        dest="variables",
+        help="the value of each variable, e.g. --set a=2 b=-3",
+    )
+    parser.add_argument("--out", help="where to write the picture (default: graph.svg, or graph.png with --format png)")
+    parser.add_argument("--format", choices=FORMATS, help="picture format (default: from --out's suffix, else svg)")
+    parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout: left to right or top to bottom")
+
+
+def run(args) -> int:
+    """Run the command with parsed arguments; the exit status: 0, or 2 after a one-line error on stderr."""
+    try:
+        output_path, picture_format = _output(args.out, args.format)
+        variables = _parse_variables(args.variables)
+        out = build(args.expression, variables)
+        out.backward()
+        from micrograd.viz import draw_dot  # only here: the graphviz package is needed for pictures only
+
+        picture = draw_dot(out, format=picture_format, rankdir=args.rankdir).pipe()
+        output_path.write_bytes(picture)
+    except (ValueError, ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        print(f"micrograd graph: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    print(f"output: {out.data:.6g}")
+    for name, value in variables.items():
+        print(f"{name}.grad: {value.grad:.6g}")
+    print(f"wrote {output_path}")
+    return 0
+
+
+def main(argv=None) -> int:
+    """The command on its own: `python -m micrograd.graph_command EXPRESSION --set ...`."""
+    parser = _OneLineErrorParser(prog="micrograd graph", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+class _OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like the command's other errors (argparse adds the usage)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parse_variables(assignments):
+    """{"a": Value(2.0, label="a"), ...} from ["a=2", ...], in the order given."""
+    variables = {}
+    for assignment in assignments:
+        name, equals, number = assignment.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise ValueError(f"--set needs NAME=NUMBER, got {assignment!r}")
+        if name in variables:
+            raise ValueError(f"--set gives {name} twice")
+        try:
+            data = float(number)
+        except ValueError:
+            raise ValueError(f"--set {name}= needs a number, got {number!r}") from None
+        variables[name] = Value(data, label=name)
+    return variables
+
+
+def _output(out, picture_format):
+    """The picture's path and format, from --out and --format."""
+    if out is None:
+        picture_format = picture_format or "svg"
+        return Path(f"graph.{picture_format}"), picture_format
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if picture_format is None:
+        picture_format = suffix if suffix in FORMATS else "svg"
+    elif suffix in FORMATS and suffix != picture_format:
+        raise ValueError(f"--out {out} ends in .{suffix} but --format is {picture_format}")
+    return Path(out), picture_format
+
+
+def _one_line(error):
+    return " ".join(str(error).split())  # e.g. the stderr of a failing `dot`, which may span lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""Pictures of the computation graph: every Value as a box with its data and grad, every operation as a small oval.
+
+>>> from micrograd import Value
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> out = (a * b).tanh()
+>>> out.backward()
+>>> dot = draw_dot(out)       # a graphviz.Digraph: displays inline in Jupyter
+>>> dot.source.splitlines()[0]
+'digraph {'
+
+`dot.pipe(format="png")` gives the picture's bytes and `dot.render("graph")` writes graph.svg; both need Graphviz's
+`dot` program, while `dot.source` (the DOT text) needs only the `graphviz` Python package (`pip install graphviz`).
+The DOT text is the same in every process for the same graph, so pictures can be diffed and tested.
+"""
+
+import functools
+import math
+from collections import deque
+
+from micrograd.autograd import Value
+
+MAX_NODES = 500  # graphviz lays out a few hundred boxes in about a second; tens of thousands take minutes
+
+# Fill colours: leaves (made by the user) stand out from the values computed from them; nan or inf is an alarm.
+INPUT_COLOR = "#dbe9f6"  # blue: leaves, e.g. inputs
+PARAMETER_COLOR = "#d8f0d2"  # green: leaves passed as `parameters`
+NOT_FINITE_COLOR = "#f8c4c4"  # red: data or grad is nan or ±inf
+
+INSTALL_GRAPHVIZ = (
+    "Graphviz's `dot` program is needed to render graph pictures but was not found on PATH. Install it with "
+    "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or `winget install graphviz` "
+    "(Windows; then add its bin folder to PATH). The DOT text (`.source`) works without it."
+)
+
+
+def trace(root):
+    """All Values that `root` depends on, and the edges between them: (nodes, edges).
+
+    `nodes` starts with `root`, then goes breadth first through each node's inputs in their order (`_prev`), each
+    Value once; `edges` holds one (child, parent) pair per input of each computed node, in the same order (an input
+    used twice, as in `a * a`, gives two edges). Iterative, so graphs of any depth work; the order depends only on the
+    graph, never on memory addresses or hashing.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace() needs a Value, got {type(root).__name__}")
+    nodes, edges = [root], []
+    seen = {id(root)}  # for lookups only: nothing is ever iterated in set order
+    queue = deque(nodes)
+    while queue:
+        node = queue.popleft()
+        for child in node._prev:
+            edges.append((child, node))
+            if id(child) not in seen:
+                seen.add(id(child))
+                nodes.append(child)
+                queue.append(child)
+    return nodes, edges
+
+
+def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=()):  # noqa: A002 -- graphviz's name
+    """The computation graph of `root` as a `graphviz.Digraph`.
+
+    Each Value is a box with its label (if it has one), `data` and `grad` to 4 decimals; each computed Value is fed by
+    a small oval naming its operation (`+`, `*`, `tanh`, `**2`, `linear`...). Constants folded into an operation are
+    shown in the oval (`* -1` for a negation, `+ 1` for `x + 1`). A `linear` node's inputs are labelled x1.., w1..
+    and b. Leaves are filled blue, or green when listed in `parameters` (e.g. `model.parameters()`); a Value whose data
+    or grad is nan or ±inf is filled red.
+
+    `format` is the picture format used by `.render()`/`.pipe()` and `rankdir` the direction of the layout: "LR"
+    (left to right) or "TB" (top to bottom). A graph of more than `max_nodes` Values is refused with a ValueError:
+    graphviz would take minutes to lay it out; draw a smaller part of it, or raise `max_nodes`.
+    """
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f'rankdir must be "LR" or "TB", got {rankdir!r}')
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    nodes, edges = trace(root)
+    if len(nodes) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(nodes):,} Values, more than max_nodes={max_nodes:,}; graphviz would take a long time "
+            f"to lay it out. Draw a smaller part of it (e.g. one sample's loss or one neuron's output instead of the "
+            f"loss over a whole batch), or pass max_nodes={len(nodes)} to draw it anyway."
+        )
+    parameter_ids = {id(p) for p in parameters}
+
+    # Node names come from the traversal order, so the same graph gives the same DOT text in every process.
+    names = {id(node): f"v{i}" for i, node in enumerate(nodes)}
+    record_fields = "{{ {} }}" if rankdir == "LR" else "{}"  # a record's fields run across the layout direction
+    dot = _digraph_class()(
+        format=format,
+        graph_attr={"rankdir": rankdir},
+        node_attr={"fontname": "Helvetica"},
+        edge_attr={"fontname": "Helvetica"},
+    )
+    for node in nodes:
+        name = names[id(node)]
+        fields = [f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
+        if node.label:
+            fields.insert(0, _escape_record(node.label))
+        style = {"shape": "record", "label": record_fields.format(" | ".join(fields))}
+        if not (math.isfinite(node.data) and math.isfinite(node.grad)):
+            style.update(style="filled", fillcolor=NOT_FINITE_COLOR, color="red", penwidth="2")
+        elif not node._prev:
+            style.update(style="filled", fillcolor=PARAMETER_COLOR if id(node) in parameter_ids else INPUT_COLOR)
+        dot.node(name, **style)
+        if node._prev or node._op:  # a computed Value (also one whose inputs were cut, like x ** 0)
+            dot.node(name + "op", _op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
+            dot.edge(name + "op", name)
+
+    roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
+    for child, parent in edges:
+        roles = roles_left.get(id(parent))
+        if roles is None:
+            roles = roles_left[id(parent)] = iter(_input_roles(parent))
+        role = next(roles, "")
+        dot.edge(names[id(child)], names[id(parent)] + "op", **({"label": role, "fontsize": "9"} if role else {}))
+    return dot
+
+
+def _op_text(node):
+    """The text in an operation's oval, with the constant that was folded into the operation, if any."""
+    op = node._op
+    if op.startswith("**") and op != "**":  # a power by a constant: "**2.0" is shown as "**2"
+        return f"**{float(op[2:]):g}"
+    if len(node._prev) == 1 and len(node._local_grads) == 1:  # a Value and a number, e.g. x * 2 or x + 1
+        local_grad = node._local_grads[0]
+        if op == "*":  # d(x * c)/dx is exactly c
+            return f"* {local_grad:.4g}"
+        if op == "/" and local_grad != 0 and math.isfinite(local_grad):  # d(x / c)/dx = 1 / c
+            return f"/ {1 / local_grad:.4g}"
+        if op == "+":
+            constant = node.data - node._prev[0].data
+            if constant != 0 and math.isfinite(constant):
+                return f"+ {constant:.4g}"
+    return op
+
+
+def _input_roles(node):
+    """Edge labels for the inputs of operations whose inputs are not interchangeable."""
+    if node._op == "linear":  # children are (*inputs, *weights, bias)
+        n = (len(node._prev) - 1) // 2
+        return [f"x{i}" for i in range(1, n + 1)] + [f"w{i}" for i in range(1, n + 1)] + ["b"]
+    if node._op == "/" and len(node._prev) == 2:
+        return ["numerator", "denominator"]
+    if node._op == "**":
+        return ["base", "exponent"]
+    return []
+
+
+def _escape_record(text):
+    """A label as literal text inside a graphviz record, whose fields are separated by | and grouped by { }."""
+    text = text.replace("\\", "\\\\")
+    for special in '{}|<>"':
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+def _import_graphviz():
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "drawing graphs needs the graphviz Python package: pip install graphviz (or pip install 'micrograd[viz]')"
+        ) from None
+    return graphviz
+
+
+@functools.cache
+def _digraph_class():
+    """graphviz.Digraph, whose rendering says how to install Graphviz when its `dot` program is missing.
+
+    Made on first use, as the graphviz package is optional: `trace()` works without it.
+    """
+    graphviz = _import_graphviz()
+
+    class GraphvizNotInstalled(graphviz.ExecutableNotFound):  # still caught by `except graphviz.ExecutableNotFound`
+        def __init__(self):
+            RuntimeError.__init__(self, INSTALL_GRAPHVIZ)
+
+    class Digraph(graphviz.Digraph):
+        def pipe(self, *args, **kwargs):  # also what Jupyter's inline display calls
+            try:
+                return super().pipe(*args, **kwargs)
+            except graphviz.ExecutableNotFound as error:
+                raise GraphvizNotInstalled() from error
+
+        def render(self, *args, **kwargs):  # also what view() calls
+            try:
+                return super().render(*args, **kwargs)
+            except graphviz.ExecutableNotFound as error:
+                raise GraphvizNotInstalled() from error
+
+    Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"  # reads as micrograd.viz.Digraph in reprs
+    return Digraph

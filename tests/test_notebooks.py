@@ -1,0 +1,72 @@
+"""The notebooks run from top to bottom without an error, and what they show on GitHub is what they compute today.
+
+Each notebook is executed in a fresh Jupyter kernel (nbclient); matplotlib draws with the inline backend (Agg, no
+display needed) and graphs are SVGs from Graphviz. After changing a notebook, refresh its committed outputs with
+
+    .venv/bin/python tests/test_notebooks.py
+"""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+PICTURES = ("image/svg+xml", "image/png")
+
+
+def execute(path):
+    """The notebook at `path`, executed in a fresh kernel (in its own folder); raises on the first failing cell."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": path.parent}})
+    client.execute()
+    return notebook
+
+
+def texts(notebook):
+    """What each code cell prints and returns, as text. Pictures are listed by their type only (their text form holds a
+    memory address, their bytes depend on the versions of Graphviz and matplotlib); stderr is left out (warnings such
+    as matplotlib's "building the font cache" on a fresh machine are not what the notebook shows)."""
+    shown = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                if output.name == "stdout":
+                    shown.append(("stdout", output.text))
+            elif output.output_type in ("execute_result", "display_data"):
+                pictures = [kind for kind in PICTURES if kind in output.data]
+                shown.append(("picture", pictures) if pictures else ("text", output.data.get("text/plain")))
+            else:
+                shown.append((output.output_type, output.get("evalue")))
+    return shown
+
+
+def test_there_are_notebooks_to_check():
+    assert {path.name for path in NOTEBOOKS} >= {"main.ipynb", "gradients.ipynb"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_notebook_runs_and_its_committed_outputs_are_current(path):
+    committed = nbformat.read(path, as_version=4)
+    code_cells = [cell for cell in committed.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code_cells), "the notebook is committed with its outputs"
+    executed = execute(path)  # fails on any error in any cell
+    assert texts(executed) == texts(committed), "refresh the outputs: .venv/bin/python tests/test_notebooks.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_notebook_opens_with_what_the_reader_will_learn_and_ends_with_a_picture(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.cells[0].cell_type == "markdown" and "you will learn" in notebook.cells[0].source
+    last_output = [cell for cell in notebook.cells if cell.cell_type == "code"][-1].outputs[-1]
+    assert any(kind in last_output.get("data", {}) for kind in PICTURES)
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:] or NOTEBOOKS:
+        nbformat.write(execute(Path(path)), path)
+        print(f"executed and saved {path}")

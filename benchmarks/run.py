@@ -107,7 +107,7 @@ def check(description, ours, theirs):
     worst = max(relative_difference(a, b) for a, b in zip(ours, theirs))
     ok = count > 0 and worst <= TOLERANCE
     verdict = "OK" if ok else "FAILED"
-    line = f"{description} ({count} numbers): largest relative difference {worst:.1e} (<= {TOLERANCE:g}: {verdict})"
+    line = f"{description} ({count} numbers): max relative difference {worst:.1e} (<= {TOLERANCE:g}: {verdict})"
     return line, ok
 
 
@@ -134,7 +134,7 @@ def table(results, floor):
         if not a:
             rows.append((f"demo step, {data}", "skipped: no numpy", "", ""))
             continue
-        full_collections = (f"{a['full_collections_per_step']:g}", f"{b['full_collections_per_step']:g}")
+        full_collections = (f"{a['full_collections_per_step']:.1f}", f"{b['full_collections_per_step']:.1f}")
         rows += [
             timed_row(f"demo step, {data}", a["step_s"], b["step_s"]),
             ("  of which cyclic GC", milliseconds(a["gc_s"]), milliseconds(b["gc_s"]), ""),
@@ -225,7 +225,8 @@ def main(argv=None):
         f"{os.cpu_count()} CPUs{' (--quick: tiny sizes, the numbers mean nothing)' if options.quick else ''}"
     )
     where = f"from {original_dir}" if options.original else "pip-installed into a temporary directory"
-    print(f"ours: {results['ours']['grid']['engine_file']}; original: {ORIGINAL}, {where}")
+    ours_file = Path(results["ours"]["grid"]["engine_file"]).relative_to(ROOT)
+    print(f"ours: {ours_file} in this checkout; original: {ORIGINAL}, {where}")
     print(
         f"demo step: median of {sizes['demo_steps']['ours']} steps (ours) and {sizes['demo_steps']['original']} "
         f"(original) on {sizes['demo_points']} points; op-by-op graph: median of {sizes['grid_repeats']['ours']} "

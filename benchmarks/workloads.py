@@ -1,8 +1,9 @@
 """The workloads, run on one engine per process: `python -S workloads.py ENGINE_DIR TASK [ARGS...]`.
 
 ENGINE_DIR is the directory that holds the `micrograd` package to measure (this checkout, or the original micrograd
-0.1.0 installed by benchmarks/run.py). Run with `-S`, so that nothing but the standard library and ENGINE_DIR is
-importable: the two engines never share an import. Each task prints one JSON object.
+0.1.0 installed by benchmarks/run.py). Run with `-S`, so that nothing but the standard library, ENGINE_DIR and (with
+--numpy-dir) numpy's directory is importable: the two engines never share an import. Each task prints one JSON object.
+Times are the process's CPU time (time.process_time): on a busy machine, time spent waiting for a core is not counted.
 
 The user code is the same text for both engines and uses only what the original supports: `+ * / **` (a number
 exponent), `relu()`, `backward()`, `from micrograd.engine import Value`, `from micrograd.nn import MLP`.
@@ -31,9 +32,9 @@ class GCTimer:
 
     def __call__(self, phase, info):
         if phase == "start":
-            self._start = time.perf_counter()
+            self._start = time.process_time()
         else:
-            self.seconds += time.perf_counter() - self._start
+            self.seconds += time.process_time() - self._start
             self.full_collections += info["generation"] == 2
 
     def __enter__(self):
@@ -95,7 +96,7 @@ def demo(steps, n_samples, data):
     times, gc_times, losses = [], [], []
     with GCTimer() as gc_timer:
         for k in range(steps):
-            start, gc_before = time.perf_counter(), gc_timer.seconds
+            start, gc_before = time.process_time(), gc_timer.seconds
             # forward
             total_loss, acc = loss()
 
@@ -107,7 +108,7 @@ def demo(steps, n_samples, data):
             learning_rate = 1.0 - 0.9 * k / 100
             for p in model.parameters():
                 p.data -= learning_rate * p.grad
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
             gc_times.append(gc_timer.seconds - gc_before)
             losses.append(float(total_loss.data))
     return {
@@ -146,11 +147,11 @@ def op_graph_time(width, layers, repeats):
     forward, backward, gc_times = [], [], []
     with GCTimer() as gc_timer:
         for _ in range(repeats):
-            start, gc_before = time.perf_counter(), gc_timer.seconds
+            start, gc_before = time.process_time(), gc_timer.seconds
             out, _leaves = op_by_op_graph(width, layers)
-            middle = time.perf_counter()
+            middle = time.process_time()
             out.backward()
-            end = time.perf_counter()
+            end = time.process_time()
             forward.append(middle - start)
             backward.append(end - middle)
             gc_times.append(gc_timer.seconds - gc_before)

@@ -104,7 +104,7 @@ def relative_difference(a, b):
 def check(description, ours, theirs):
     """A line saying whether the sequences agree within TOLERANCE (over their common length), and whether they do."""
     count = min(len(ours), len(theirs))
-    worst = max(relative_difference(a, b) for a, b in zip(ours, theirs))
+    worst = max((relative_difference(a, b) for a, b in zip(ours, theirs)), default=0.0)
     ok = count > 0 and worst <= TOLERANCE
     verdict = "OK" if ok else "FAILED"
     line = f"{description} ({count} numbers): max relative difference {worst:.1e} (<= {TOLERANCE:g}: {verdict})"

@@ -10,3 +10,9 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/python -m pytest
+
+# Speed and memory next to the original micrograd 0.1.0 (installs it into a temporary directory); about a minute.
+.PHONY: bench
+bench:
+	@bash scripts/setup.sh bench
+	.venv/bin/python benchmarks/run.py

@@ -97,11 +97,15 @@ def make_spiral(n_samples=100, n_classes=3, noise=0.2, seed=0):
 
 def make_xor(n_samples=100, noise=0.0, seed=0):
     """Points uniform in the square [-1, 1]², labelled 1 where exactly one coordinate is positive (the 2nd and 4th
-    quadrants) and 0 elsewhere: the classic problem a linear model cannot solve. noise blurs the points after labelling.
-    """
+    quadrants) and 0 elsewhere: the classic problem a linear model cannot solve. The quadrants take turns, so the
+    classes are balanced. noise blurs the points after labelling."""
     n_samples, noise = _check_count("n_samples", n_samples), _check_scale("noise", noise)
     rng = random.Random(seed)
-    points = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n_samples)]
+    quadrant_signs = [(1, 1), (-1, 1), (-1, -1), (1, -1)]
+    points = []
+    for i in range(n_samples):
+        sign1, sign2 = quadrant_signs[i % 4]
+        points.append([sign1 * rng.uniform(0, 1), sign2 * rng.uniform(0, 1)])
     labels = [int((x1 > 0) != (x2 > 0)) for x1, x2 in points]
     return _shuffled(points, labels, rng, noise)
 

@@ -13,7 +13,7 @@ gradients with PyTorch float64. Predictions are Values (a model's outputs); targ
 import math
 import numbers
 
-from micrograd.autograd import Value, _node
+from micrograd.autograd import Value, _exp, _node
 from micrograd.autograd import sum as value_sum
 
 
@@ -68,34 +68,36 @@ def hinge_loss(scores, labels):
     return _mean([(1 - _value(s) * label).relu() for s, label in zip(scores, labels)])
 
 
-def _log_sigmoid(x):
-    """log(sigmoid(x)) as one node, computed without overflow: min(x, 0) - log(1 + exp(-|x|)).
+def _binary_cross_entropy_with_logit(x, t):
+    """One example's loss as one node, its value and local derivatives side by side, as the engine's operations are.
 
-    Built from log and exp it would lose everything past exp(-36) (1 + 1e-16 == 1) and overflow at exp(1000); as one
-    node it is exact to the last bit, like torch.nn.functional.logsigmoid. d/dx = 1 - sigmoid(x) = sigmoid(-x).
+    The value is (1 - t)·x - log σ(x) with log σ(x) = min(x, 0) - log(1 + exp(-|x|)): no exp() can overflow and
+    log1p keeps losses as small as 1e-300 (from log and exp, log(1 + 4e-18) would round to 0).
+    The derivatives are the textbook ones, d/dx = σ(x) - t and d/dt = -x: built from the pieces, the gradient would
+    be a difference of two numbers close to 1 and lose its digits.
     """
-    z = math.exp(-abs(x.data))  # in (0, 1]: never overflows
-    value = min(x.data, 0.0) - math.log1p(z)
-    d_x = z / (1 + z) if x.data >= 0 else 1 / (1 + z)  # sigmoid(-x), written so that it never overflows
-    return _node(value, (x,), (d_x,), "log_sigmoid")
+    x_data = x.data
+    t_data = t.data if isinstance(t, Value) else t
+    log_sigmoid = min(x_data, 0.0) - math.log1p(math.exp(-abs(x_data)))
+    value = (1 - t_data) * x_data - log_sigmoid
+    d_x = 1 / (1 + _exp(-x_data)) - t_data  # σ(x) - t, with σ as Value.sigmoid computes it
+    if isinstance(t, Value):
+        return _node(value, (x, t), (d_x, -x_data), "bce_with_logits")
+    return _node(value, (x,), (d_x,), "bce_with_logits")
 
 
 def binary_cross_entropy_with_logits(logits, targets):
     """Binary cross-entropy on raw scores ("logits"): mean of -[t·log σ(x) + (1-t)·log(1-σ(x))].
 
-    targets are probabilities in [0, 1] (usually the labels 0 and 1). Written as (1 - t)·x - log σ(x), which stays
-    finite for any logit (±1000 included), as torch.nn.functional.binary_cross_entropy_with_logits does.
-    The gradient with respect to a logit is σ(x) - t.
+    targets are probabilities in [0, 1] (usually the labels 0 and 1). Each example's loss is one node computed as
+    torch.nn.functional.binary_cross_entropy_with_logits does, finite for any logit (±1000 included);
+    the gradient with respect to a logit x is σ(x) - t.
     """
     logits, targets = _batch(logits, targets, "binary_cross_entropy_with_logits")
     for t in targets:
         if not isinstance(t, Value) and not 0 <= t <= 1:
             raise ValueError(f"binary_cross_entropy_with_logits needs targets in [0, 1], got {t!r}")
-    losses = []
-    for x, t in zip(logits, targets):
-        x = _value(x)
-        losses.append(x * (1 - t) - _log_sigmoid(x))
-    return _mean(losses)
+    return _mean([_binary_cross_entropy_with_logit(_value(x), t) for x, t in zip(logits, targets)])
 
 
 def _cross_entropy_one(logits, target):

@@ -41,6 +41,14 @@ def test_a_neuron_adds_like_the_original_bias_first_then_left_to_right():
     assert neuron(x).data == ((0.1 + w[0] * x[0]) + w[1] * x[1]) + w[2] * x[2]  # sum(wi*xi, b), exactly
 
 
+def test_a_neuron_is_one_fused_linear_node_then_its_activation():
+    x = [Value(0.5), Value(-1.0)]
+    linear_out = Neuron(2, nonlin=False)(x)
+    assert linear_out._op == "linear" and len(linear_out._prev) == 2 + 2 + 1  # inputs, weights, bias
+    tanh_out = Neuron(2, activation="tanh")(x)
+    assert tanh_out._op == "tanh" and tanh_out._prev[0]._op == "linear"
+
+
 def torch_forward(model, x, activation):
     """The same MLP in PyTorch: (output tensor, the parameter tensors in our order)."""
     params, out = [], torch.tensor(x)

@@ -6,6 +6,7 @@ our MLP draws exactly the original's initial weights is tested in test_layers.py
 calls). So the test needs neither the original package nor a network connection.
 """
 
+import gc
 import re
 
 import matplotlib
@@ -122,8 +123,14 @@ def demo_run():
 
     printed = io.StringIO()
     namespace = {"__name__": "original_demo"}
-    with contextlib.redirect_stdout(printed):
-        exec(compile(ORIGINAL_DEMO, "demo.ipynb", "exec"), namespace)
+    # Speed only: each step's graph (tens of thousands of nodes, freed by reference counting as soon as it is dropped)
+    # makes Python's cycle collector walk everything pytest, torch and matplotlib hold, more than doubling the run time.
+    gc.disable()
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(compile(ORIGINAL_DEMO, "demo.ipynb", "exec"), namespace)
+    finally:
+        gc.enable()
     plt.close("all")
     lines = printed.getvalue().splitlines()
     steps = [STEP_LINE.match(line) for line in lines]

@@ -65,6 +65,7 @@ class Optimizer:
         raise NotImplementedError
 
     def hyperparameters(self):
+        """The hyper-parameters by name, as the constructor takes them: {"lr": 0.1, "momentum": 0.9, ...}."""
         return {"lr": self.lr, **{name: getattr(self, name) for name in self.hyperparameter_names}}
 
     def state_dict(self):

@@ -8,8 +8,15 @@
 6.0
 """
 
+# The neural-network library's modules, so that `import micrograd` gives micrograd.optim.SGD and the like.
+from micrograd import datasets as datasets
+from micrograd import losses as losses
+from micrograd import nn as nn
+from micrograd import optim as optim
 from micrograd.autograd import Value, linear
 from micrograd.autograd import sum as sum  # noqa: A004 -- micrograd.sum, like torch.sum
+from micrograd.serialization import load, save
 
 __all__ = ["Value", "linear"]  # not `sum`: `from micrograd import *` must not shadow the builtin
+__all__ += ["save", "load"]
 __version__ = "0.2.0"

@@ -1,0 +1,191 @@
+"""micrograd.save and micrograd.load: a trained MLP (and optionally its optimizer) as a small JSON file.
+
+The file says what it is (a format tag and version), how to rebuild the network (its architecture) and what it learned
+(its weights): `load` rebuilds the MLP without you constructing it first. It is plain JSON, never pickle, so loading a
+file can never run code; a file that is not exactly what `save` writes is rejected with ValueError.
+
+    {"format": "micrograd", "version": 1,
+     "model": {"class": "MLP", "nin": 2, "nouts": [16, 16, 1], "activation": "relu",
+               "state_dict": {"layers.0.neurons.0.w": [0.23, -0.7], "layers.0.neurons.0.b": 0.0, ...}},
+     "optimizer": {"class": "SGD", "hyperparameters": {"lr": 0.1, ...}, "state": {...}}}   <- only if saved
+"""
+
+import json
+import math
+import os
+import random
+import secrets
+
+from micrograd.layers import ACTIVATIONS, MLP
+from micrograd.optim import SGD, Adam, AdamW
+
+FORMAT = "micrograd"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024  # far more than the largest network a scalar engine can train
+MAX_PARAMETERS = 1_000_000
+OPTIMIZERS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}
+
+
+def save(obj, path):
+    """Write a model to `path` as JSON: obj is an MLP, or {"model": mlp, "optimizer": optimizer} to keep the
+    optimizer's state too (to resume training exactly). load(path) gives back the same kind of object.
+
+    The write is atomic: the JSON goes to a temporary file in the same directory, which then replaces `path` in one
+    step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was.
+    """
+    if isinstance(obj, dict) and set(obj) == {"model", "optimizer"}:
+        model, optimizer = obj["model"], obj["optimizer"]
+    else:
+        model, optimizer = obj, None
+    if not isinstance(model, MLP):
+        raise TypeError(f"save() needs an MLP or {{'model': MLP, 'optimizer': optimizer}}, got {type(obj).__name__}")
+    state_dict = model.state_dict()
+    for name, weights in state_dict.items():
+        for w in weights if isinstance(weights, list) else [weights]:
+            if not math.isfinite(w):
+                raise ValueError(f"cannot save a model whose weight {name} is {w}")
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": {
+            "class": "MLP",
+            "nin": model.nin,
+            "nouts": model.nouts,
+            "activation": model.activation,
+            "state_dict": state_dict,
+        },
+    }
+    if optimizer is not None:
+        if type(optimizer) not in OPTIMIZERS.values():
+            raise TypeError(f"save() can keep an SGD, Adam or AdamW optimizer, got {type(optimizer).__name__}")
+        if len(optimizer.params) != len(model.parameters()) or any(
+            p is not q for p, q in zip(optimizer.params, model.parameters())
+        ):
+            raise ValueError("the optimizer must be optimizing exactly model.parameters(), in that order")
+        payload["optimizer"] = {"class": type(optimizer).__name__, **optimizer.state_dict()}
+    try:
+        text = json.dumps(payload, allow_nan=False)
+    except ValueError:
+        raise ValueError("cannot save an optimizer state that holds inf or nan") from None
+    _write_atomically(path, text)
+
+
+def _write_atomically(path, text):
+    path = os.fspath(path)
+    directory, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
+    # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())  # on disk before the rename, so the new name never points at a half-written file
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def load(path):
+    """Read a file written by save(): an MLP, or {"model": mlp, "optimizer": optimizer} if the optimizer was saved.
+
+    Anything else — an empty file, not JSON, another format or version, wrong shapes, weights that are not finite
+    numbers, absurd sizes, deep nesting, a pickle — raises ValueError saying what is wrong. Nothing in the file is ever
+    executed. A file that cannot be read at all raises OSError, as open() does.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    try:
+        return _from_json(raw)
+    except ValueError as error:
+        raise ValueError(f"{path} is not a micrograd model file: {error}") from None
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number in strict JSON")
+
+
+def _from_json(raw):
+    if not raw:
+        raise ValueError("it is empty")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"it is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("it is not UTF-8 text (a pickle or other binary file?)") from None
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+    except ValueError as error:
+        raise ValueError(f"it is not valid JSON ({error})") from None
+    _check_keys(document, "the file", required={"format", "version", "model"}, optional={"optimizer"})
+    if document["format"] != FORMAT:
+        raise ValueError(f"its format tag is {_short(document['format'])}, expected {FORMAT!r}")
+    version = document["version"]
+    if version != VERSION or isinstance(version, bool):
+        raise ValueError(f"it has version {_short(version)}; this micrograd reads version {VERSION}")
+    model = _model_from_json(document["model"])
+    if "optimizer" not in document:
+        return model
+    return {"model": model, "optimizer": _optimizer_from_json(document["optimizer"], model)}
+
+
+def _model_from_json(spec):
+    _check_keys(spec, "model", required={"class", "nin", "nouts", "activation", "state_dict"})
+    if spec["class"] != "MLP":
+        raise ValueError(f"model class is {_short(spec['class'])}, expected 'MLP'")
+    nin, nouts, activation = spec["nin"], spec["nouts"], spec["activation"]
+    if not _is_size(nin):
+        raise ValueError(f"model nin must be a positive int, got {_short(nin)}")
+    if not isinstance(nouts, list) or not nouts or not all(_is_size(n) for n in nouts):
+        raise ValueError(f"model nouts must be a non-empty list of positive ints, got {_short(nouts)}")
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise ValueError(f"model activation must be one of {', '.join(ACTIVATIONS)}, got {_short(activation)}")
+    sizes = [nin, *nouts]
+    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
+    if not isinstance(spec["state_dict"], dict):
+        raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
+    # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.
+    random_state = random.getstate()
+    try:
+        model = MLP(nin, nouts, activation=activation)
+    finally:
+        random.setstate(random_state)
+    model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
+    return model
+
+
+def _optimizer_from_json(spec, model):
+    _check_keys(spec, "optimizer", required={"class", "hyperparameters", "state"})
+    optimizer_class = OPTIMIZERS.get(spec["class"]) if isinstance(spec["class"], str) else None
+    if optimizer_class is None:
+        raise ValueError(f"optimizer class must be one of {', '.join(OPTIMIZERS)}, got {_short(spec['class'])}")
+    optimizer = optimizer_class(model.parameters(), lr=0.0)
+    optimizer.load_state_dict({"hyperparameters": spec["hyperparameters"], "state": spec["state"]})
+    return optimizer
+
+
+def _check_keys(obj, what, required, optional=frozenset()):
+    if not isinstance(obj, dict):
+        raise ValueError(f"{what} must be a JSON object, got {type(obj).__name__}")
+    for key in sorted(required - set(obj)):
+        raise ValueError(f"{what} has no {key!r}")
+    for key in sorted(set(obj) - required - optional):
+        raise ValueError(f"{what} has an unexpected key {_short(key)}")
+
+
+def _is_size(n):
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 1
+
+
+def _short(x):
+    """repr(x), cut short: error messages must stay readable whatever the file holds."""
+    text = repr(x) if not isinstance(x, (list, dict)) else type(x).__name__
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,364 @@
+"""micrograd.save / micrograd.load: exact round trips, atomic writes, and ValueError for every malformed file."""
+
+import copy
+import json
+import math
+import os
+import pickle
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import micrograd
+from micrograd import serialization
+from micrograd.layers import MLP
+from micrograd.losses import mse_loss
+from micrograd.optim import SGD, Adam, AdamW
+
+INPUTS = [[0.5, -1.0], [1.5, 0.25], [-0.7, 0.3]]
+TARGETS = [1.0, -1.0, 0.5]
+
+
+def trained_model(activation="tanh", steps=5, optimizer_class=Adam):
+    random.seed(4)
+    model = MLP(2, [3, 2, 1], activation=activation)
+    optimizer = optimizer_class(model.parameters(), lr=0.05)
+    for _ in range(steps):
+        train_step(model, optimizer)
+    return model, optimizer
+
+
+def train_step(model, optimizer):
+    loss = mse_loss([model(x) for x in INPUTS], TARGETS)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A valid file and its JSON document."""
+    model, _ = trained_model()
+    path = tmp_path / "model.json"
+    micrograd.save(model, path)
+    return path, json.loads(path.read_text())
+
+
+def test_load_rebuilds_the_same_mlp_exactly(tmp_path):
+    model, _ = trained_model(activation="sigmoid")
+    micrograd.save(model, tmp_path / "m.json")
+    loaded = micrograd.load(tmp_path / "m.json")
+    assert isinstance(loaded, MLP)
+    assert repr(loaded) == repr(model)
+    assert [p.data for p in loaded.parameters()] == [p.data for p in model.parameters()]
+    assert [loaded(x).data for x in INPUTS] == [model(x).data for x in INPUTS]
+
+
+def test_the_file_is_json_with_a_format_tag_version_architecture_and_weights(saved):
+    _, document = saved
+    assert document["format"] == "micrograd" and document["version"] == 1
+    assert {k: document["model"][k] for k in ("class", "nin", "nouts", "activation")} == {
+        "class": "MLP",
+        "nin": 2,
+        "nouts": [3, 2, 1],
+        "activation": "tanh",
+    }
+    assert "layers.2.neurons.0.b" in document["model"]["state_dict"]
+    assert "optimizer" not in document
+
+
+@pytest.mark.parametrize("optimizer_class", [SGD, Adam, AdamW])
+def test_saving_the_optimizer_too_resumes_training_exactly(tmp_path, optimizer_class):
+    model, optimizer = trained_model(optimizer_class=optimizer_class)
+    micrograd.save({"model": model, "optimizer": optimizer}, str(tmp_path / "checkpoint.json"))
+    loaded = micrograd.load(str(tmp_path / "checkpoint.json"))
+    assert set(loaded) == {"model", "optimizer"} and type(loaded["optimizer"]) is optimizer_class
+    assert loaded["optimizer"].state_dict() == optimizer.state_dict()
+    for _ in range(5):
+        train_step(model, optimizer)
+        train_step(loaded["model"], loaded["optimizer"])
+    assert [p.data for p in loaded["model"].parameters()] == [p.data for p in model.parameters()]
+
+
+def test_loading_does_not_disturb_the_callers_random_numbers(saved):
+    path, _ = saved
+    random.seed(123)
+    expected = random.random()
+    random.seed(123)
+    micrograd.load(path)
+    assert random.random() == expected
+
+
+def test_save_rejects_what_it_cannot_rebuild(tmp_path):
+    with pytest.raises(TypeError, match="needs an MLP"):
+        micrograd.save([1.0, 2.0], tmp_path / "x.json")
+    model, _ = trained_model()
+    other, _ = trained_model()
+    with pytest.raises(ValueError, match="exactly model.parameters()"):
+        micrograd.save({"model": model, "optimizer": SGD(other.parameters(), lr=0.1)}, tmp_path / "x.json")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_failed_save_leaves_the_existing_file_as_it_was(saved):
+    path, _ = saved
+    before = path.read_bytes()
+    model, _ = trained_model()
+    model.parameters()[3].data = math.nan
+    with pytest.raises(ValueError, match="weight layers.0.neurons.1.w is nan"):
+        micrograd.save(model, path)
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == [path.name]
+
+
+@pytest.mark.parametrize("failing", ["os.fsync", "os.replace"])
+def test_a_crash_mid_save_leaves_the_existing_file_and_no_temporary_file(saved, monkeypatch, failing):
+    path, _ = saved
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(failing, crash)
+    model, _ = trained_model(activation="relu")
+    with pytest.raises(OSError, match="disk on fire"):
+        micrograd.save(model, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert os.listdir(path.parent) == [path.name]
+    micrograd.load(path)
+
+
+def test_save_respects_the_umask_like_open(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        micrograd.save(trained_model()[0], tmp_path / "m.json")
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
+
+
+def mutated(document, change):
+    """A deep copy of document with change(copy) applied."""
+    document = copy.deepcopy(document)
+    change(document)
+    return document
+
+
+def set_path(keys, value):
+    def change(document):
+        target = document
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+
+    return change
+
+
+W = ("model", "state_dict", "layers.1.neurons.0.w")
+
+MALFORMED_DOCUMENTS = [
+    ("format tag is 'pytorch'", set_path(("format",), "pytorch")),
+    ("has version 2; this micrograd reads version 1", set_path(("version",), 2)),
+    ("has version '1'", set_path(("version",), "1")),
+    ("has version True", set_path(("version",), True)),
+    ("has no 'model'", lambda d: d.pop("model")),
+    ("has an unexpected key 'extra'", set_path(("extra",), 1)),
+    ("model class is 'CNN'", set_path(("model", "class"), "CNN")),
+    ("nin must be a positive int, got 0", set_path(("model", "nin"), 0)),
+    ("nin must be a positive int, got 2.0", set_path(("model", "nin"), 2.0)),
+    ("nouts must be a non-empty list of positive ints", set_path(("model", "nouts"), [])),
+    ("nouts must be a non-empty list of positive ints", set_path(("model", "nouts"), [3, "2", 1])),
+    ("activation must be one of", set_path(("model", "activation"), "gelu")),
+    ("missing key 'layers.3.neurons.0.w'", set_path(("model", "nouts"), [3, 2, 1, 1])),
+    ("missing key 'layers.1.neurons.2.w'", set_path(("model", "nouts"), [3, 3, 1])),
+    ("unexpected key 'layers.1.neurons.1.w'", set_path(("model", "nouts"), [3, 1, 1])),
+    ("neurons.0.w'] should be a list of 1 numbers, got a list of 2", set_path(("model", "nin"), 1)),
+    ("should be a list of 3 numbers, got a list of 2", set_path(W, [0.1, 0.2])),
+    ("should be a number, got str", set_path(W, [0.1, "0.2", 0.3])),
+    ("should be a number, got dict", set_path(W, [0.1, {}, 0.3])),
+    ("should be a number, got NoneType", set_path(W, [0.1, None, 0.3])),
+    ("Infinity is not a number in strict JSON", set_path(W, [0.1, math.inf, 0.3])),
+    ("state_dict must be an object, got list", set_path(("model", "state_dict"), [])),
+    (
+        "would have 1000005000001 parameters, more than the limit of 1000000",
+        set_path(("model", "nouts"), [10**6, 10**6, 1]),
+    ),
+    ("nin must be a positive int", set_path(("model", "nin"), -(10**30))),
+    (
+        "optimizer class must be one of SGD, Adam, AdamW, got 'LBFGS'",
+        set_path(("optimizer",), {"class": "LBFGS", "hyperparameters": {}, "state": {}}),
+    ),
+    ("optimizer has no 'state'", set_path(("optimizer",), {"class": "SGD", "hyperparameters": {}})),
+    (
+        "optimizer hyperparameters must be a dict with keys",
+        set_path(("optimizer",), {"class": "SGD", "hyperparameters": {"lr": 0.1}, "state": {}}),
+    ),
+    (
+        "Invalid learning rate",
+        set_path(
+            ("optimizer",),
+            {
+                "class": "SGD",
+                "hyperparameters": {"lr": -1, "momentum": 0, "dampening": 0, "nesterov": False, "weight_decay": 0},
+                "state": {"momentum_buffer": None},
+            },
+        ),
+    ),
+    (
+        "learning rate must be a number, got str",
+        set_path(
+            ("optimizer",),
+            {
+                "class": "SGD",
+                "hyperparameters": {"lr": "1", "momentum": 0, "dampening": 0, "nesterov": False, "weight_decay": 0},
+                "state": {"momentum_buffer": None},
+            },
+        ),
+    ),
+    ("model must be a JSON object, got list", set_path(("model",), [])),
+]
+
+
+@pytest.mark.parametrize(("message", "change"), MALFORMED_DOCUMENTS, ids=[m for m, _ in MALFORMED_DOCUMENTS])
+def test_malformed_documents_raise_value_error_saying_what_is_wrong(saved, message, change):
+    path, document = saved
+    path.write_text(json.dumps(mutated(document, change)))
+    with pytest.raises(ValueError, match=f"is not a micrograd model file: .*{_escape(message)}"):
+        micrograd.load(path)
+
+
+def _escape(text):
+    return re.escape(text)
+
+
+def test_a_weight_too_large_for_a_float_is_rejected(saved):
+    """1e999 is valid JSON that Python reads as inf."""
+    path, document = saved
+    text = json.dumps(mutated(document, set_path(W, [0.1, "HUGE", 0.3])))
+    path.write_text(text.replace('"HUGE"', "1e999"))
+    with pytest.raises(ValueError, match=re.escape("state_dict['layers.1.neurons.0.w[1]'] should be a finite number")):
+        micrograd.load(path)
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (open, (os.environ["MICROGRAD_TEST_MARKER"], "w"))
+
+
+MALFORMED_FILES = [
+    ("empty", b"", "it is empty"),
+    ("not JSON", b"hello, world", "not valid JSON"),
+    ("truncated JSON", b'{"format": "micrograd", "version": 1, "model": {', "not valid JSON"),
+    ("binary", bytes(range(256)), "not UTF-8 text"),
+    ("a JSON list", b"[1, 2, 3]", "the file must be a JSON object, got list"),
+    ("a JSON number", b"3.5", "the file must be a JSON object, got float"),
+    ("NaN token", b'{"format": NaN}', "NaN is not a number in strict JSON"),
+    ("deeply nested", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("deeply nested objects", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
+    ("huge integer", b'{"version": ' + b"9" * 5000 + b"}", "not valid JSON"),
+    ("a pickle, protocol 0", pickle.dumps({"format": "micrograd"}, protocol=0), "not valid JSON"),
+    ("a pickle, protocol 5", pickle.dumps({"format": "micrograd"}, protocol=5), "not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), [m[1:] for m in MALFORMED_FILES], ids=[m[0] for m in MALFORMED_FILES])
+def test_malformed_files_raise_value_error(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"bad.json is not a micrograd model file: .*{_escape(message)}"):
+        micrograd.load(path)
+
+
+@pytest.mark.parametrize("protocol", [0, 2, 5])
+def test_a_malicious_pickle_is_rejected_and_never_run(tmp_path, monkeypatch, protocol):
+    marker = tmp_path / "pwned"
+    monkeypatch.setenv("MICROGRAD_TEST_MARKER", str(marker))
+    path = tmp_path / "evil.json"
+    path.write_bytes(pickle.dumps(_Exploit(), protocol=protocol))
+    with pytest.raises(ValueError, match="is not a micrograd model file"):
+        micrograd.load(path)
+    assert not marker.exists()
+
+
+def test_a_file_larger_than_the_limit_is_rejected_without_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(serialization, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"format": "micrograd", "padding": "x" * 200}))
+    with pytest.raises(ValueError, match="larger than 100 bytes"):
+        micrograd.load(path)
+
+
+def test_a_missing_file_raises_file_not_found_error_like_open(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        micrograd.load(tmp_path / "nowhere.json")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=10,
+)
+
+
+def _all_paths(document, prefix=()):
+    yield prefix
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from _all_paths(value, (*prefix, key))
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            yield from _all_paths(value, (*prefix, i))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_mutation_of_a_valid_file_loads_or_raises_value_error(tmp_path_factory, data):
+    """Replace any part of a valid checkpoint by any JSON value: load() either succeeds or raises ValueError."""
+    path = tmp_path_factory.mktemp("fuzz") / "checkpoint.json"
+    model, optimizer = trained_model()
+    micrograd.save({"model": model, "optimizer": optimizer}, path)
+    document = json.loads(path.read_text())
+    paths = list(_all_paths(document))
+    where = data.draw(st.sampled_from(paths))
+    replacement = data.draw(json_values)
+    document = mutated(document, set_path(where, replacement)) if where else replacement
+    path.write_text(json.dumps(document))
+    try:
+        micrograd.load(path)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=200))
+def test_random_bytes_raise_value_error(tmp_path_factory, content):
+    path = tmp_path_factory.mktemp("bytes") / "random.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError):
+        micrograd.load(path)
+
+
+def readme_example(section):
+    """(code, output): the first python block of the README's `section` and the output block after it."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
+    return code, output
+
+
+def run_example(code, cwd):
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_readme_example_prints_what_the_readme_says(tmp_path):
+    code, output = readme_example("Saving and loading")
+    assert run_example(code, tmp_path) == output
+    assert (tmp_path / "model.json").exists() and (tmp_path / "checkpoint.json").exists()

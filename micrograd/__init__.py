@@ -10,6 +10,8 @@
 
 from micrograd.autograd import Value, linear
 from micrograd.autograd import sum as sum  # noqa: A004 -- micrograd.sum, like torch.sum
+from micrograd.functional import custom_op, detect_anomaly, grad, gradcheck, hessian, no_grad
 
-__all__ = ["Value", "linear"]  # not `sum`: `from micrograd import *` must not shadow the builtin
+__all__ = ["Value", "linear", "grad", "hessian", "gradcheck", "no_grad", "detect_anomaly", "custom_op"]
+# not `sum` in __all__: `from micrograd import *` must not shadow the builtin
 __version__ = "0.2.0"

@@ -82,6 +82,12 @@ class detect_anomaly(_Switch):  # noqa: N801 -- PyTorch's name
     settings = {"anomaly": True}
 
 
+class _recording(_Switch):  # noqa: N801
+    """Records the graph even inside no_grad(): hessian() and gradcheck() need one."""
+
+    settings = {"grad_enabled": True}
+
+
 class _plain_arithmetic(_Switch):  # noqa: N801
     """Neither records nor checks: for evaluating a custom op's derivatives as numbers."""
 
@@ -319,9 +325,10 @@ def hessian(f, point):
     >>> hessian(lambda x, y: x * x * y, [1.0, 2.0])    # [[2y, 2x], [2x, 0]]
     [[4.0, 2.0], [2.0, 0.0]]
     """
-    values, out = _call(f, _values_at(point, "hessian"), "hessian")
-    gradient = grad(out, values, create_graph=True)
-    return [[second.data for second in grad(first, values)] for first in gradient]
+    with _recording():
+        values, out = _call(f, _values_at(point, "hessian"), "hessian")
+        gradient = grad(out, values, create_graph=True)
+        return [[second.data for second in grad(first, values)] for first in gradient]
 
 
 class GradcheckError(RuntimeError):
@@ -339,8 +346,9 @@ def _input_names(f, count):
 
 
 def _gradient_at(f, numbers):
-    values, out = _call(f, numbers, "gradcheck")
-    return [g.data for g in grad(out, values)]
+    with _recording():
+        values, out = _call(f, numbers, "gradcheck")
+        return [g.data for g in grad(out, values)]
 
 
 def _shifted(numbers, index, step):
@@ -376,16 +384,14 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1):
         with no_grad():
             return _call(f, shifted, "gradcheck")[1].data
 
-    values, out = _call(f, numbers, "gradcheck")
-    first = grad(out, values, create_graph=order == 2)
-    for i, ours in enumerate(first):
+    for i, ours in enumerate(_gradient_at(f, numbers)):
         numeric = (value_at(_shifted(numbers, i, eps)) - value_at(_shifted(numbers, i, -eps))) / (2 * eps)
-        check(ours.data, numeric, f"d(output)/d({names[i]})")
+        check(ours, numeric, f"d(output)/d({names[i]})")
     if order == 2:
-        hessian_rows = [[second.data for second in grad(first_i, values)] for first_i in first]
+        our_hessian = hessian(f, numbers)
         for j in range(len(numbers)):  # column j of the Hessian: how the gradient changes with input j
             after, before = _gradient_at(f, _shifted(numbers, j, eps)), _gradient_at(f, _shifted(numbers, j, -eps))
-            for i, row in enumerate(hessian_rows):
+            for i, row in enumerate(our_hessian):
                 numeric = (after[i] - before[i]) / (2 * eps)
                 check(row[j], numeric, f"d²(output)/d({names[i]})d({names[j]})")
     return True

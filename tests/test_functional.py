@@ -134,6 +134,13 @@ def test_hessian_matches_torch():
         assert computed[i] == pytest.approx([expected[i][j].item() for j in range(3)], rel=1e-12)
 
 
+def test_hessian_and_gradcheck_work_inside_no_grad():
+    with micrograd.no_grad():
+        assert hessian(lambda x, y: x * x * y, [1.0, 2.0]) == [[4.0, 2.0], [2.0, 0.0]]
+        assert micrograd.gradcheck(lambda x, y: x * x * y, [1.0, 2.0], order=2)
+        assert (Value(1.0) * 2)._prev == ()  # and no_grad is still on
+
+
 def test_hessian_rejects_bad_points_and_functions():
     with pytest.raises(TypeError, match="list of numbers"):
         hessian(lambda x: x * x, 2.0)

@@ -109,8 +109,8 @@ def _user_frame():
 
 def _where(site):
     if site is None:
-        return "(created outside detect_anomaly(), so where is not known)"
-    return f'created at File "{site.filename}", line {site.lineno}, in {site.name}: {site.line}'
+        return "outside detect_anomaly(), so where is not known"
+    return f'at File "{site.filename}", line {site.lineno}, in {site.name}:\n    {site.line}'
 
 
 class _AnomalyChecker:
@@ -129,7 +129,7 @@ class _AnomalyChecker:
         if not math.isfinite(node.data):
             inputs = ", ".join(repr(child.data) for child in children)
             raise RuntimeError(
-                f"detect_anomaly: {op!r} returned {node.data!r} from ({inputs}) in the forward pass; "
+                f"detect_anomaly: {op!r} returned {node.data!r} from ({inputs}) in the forward pass,\n"
                 f"{_where(_user_frame())}"
             )
 
@@ -137,8 +137,8 @@ class _AnomalyChecker:
         if not _is_finite(contribution):
             raise RuntimeError(
                 f"detect_anomaly: the backward of {node._op!r} gave {_float(contribution)!r} as the gradient of its "
-                f"input {index} (local derivative {_float(local_grad)!r} times gradient {_float(node_grad)!r}); "
-                f"that {node._op!r} was {_where(self.creation_sites.get(node))}"
+                f"input {index} (local derivative {_float(local_grad)!r} times gradient {_float(node_grad)!r}).\n"
+                f"That {node._op!r} was created {_where(self.creation_sites.get(node))}"
             )
 
     def backward(self, root):

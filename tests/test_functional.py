@@ -1,10 +1,18 @@
-"""micrograd.grad (first order), micrograd.hessian and Value.detach."""
+"""micrograd.grad (first order), micrograd.hessian, Value.detach, and the README's examples of micrograd.functional."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
 
 import micrograd
 from micrograd import Value, grad, hessian
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_grad_gives_what_backward_gives():
@@ -162,3 +170,29 @@ def test_detach_is_the_same_number_without_a_graph():
     z = y * x
     z.backward()
     assert x.grad == 4.0  # y counts as a constant
+
+
+# --- the README's section on all this
+
+
+def readme_examples():
+    """(code, expected output) for each Python block of the README section that is followed by the text it prints."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Beyond backprop", 1)[1].split("\n## ", 1)[0]
+    pairs = re.findall(r"```python\n(.*?)```\n\nprints[^\n]*\n\n```\n(.*?)```", section, re.S)
+    assert len(pairs) == 7
+    return pairs
+
+
+@pytest.mark.parametrize("code, expected", readme_examples())
+def test_readme_examples_print_what_the_readme_says(code, expected, tmp_path):
+    (tmp_path / "example.py").write_text(code)
+    result = subprocess.run(
+        [sys.executable, "example.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.replace(str(tmp_path) + os.sep, "") == expected

@@ -15,8 +15,9 @@ from micrograd import nn as nn
 from micrograd import optim as optim
 from micrograd.autograd import Value, linear
 from micrograd.autograd import sum as sum  # noqa: A004 -- micrograd.sum, like torch.sum
+from micrograd.functional import custom_op, detect_anomaly, grad, gradcheck, hessian, no_grad
 from micrograd.serialization import load, save
 
-__all__ = ["Value", "linear"]  # not `sum`: `from micrograd import *` must not shadow the builtin
-__all__ += ["save", "load"]
+# not `sum`: `from micrograd import *` must not shadow the builtin
+__all__ = ["Value", "linear", "grad", "hessian", "gradcheck", "no_grad", "detect_anomaly", "custom_op", "save", "load"]
 __version__ = "0.2.0"

@@ -203,6 +203,10 @@ class Value:
     def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
         return _constant(other) ** self
 
+    def detach(self):
+        """The same number as a new leaf Value, cut from the graph (as `torch.Tensor.detach`)."""
+        return Value(self.data)
+
     # --- the chain rule
 
     def backward(self):
@@ -211,6 +215,8 @@ class Value:
         Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
         `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
         """
+        if _GradMode.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
+            return _GradMode.anomaly.backward(self)
         order = _topological_order(self)
         for node in order:  # intermediate gradients are recomputed, not accumulated
             node.grad = 0.0
@@ -249,9 +255,14 @@ _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
 
 
 class _GradMode:
-    """Whether operations record the graph; `micrograd.no_grad()` switches it off."""
+    """Whether operations record the graph; `micrograd.no_grad()` switches it off.
+
+    `micrograd.detect_anomaly()` sets `anomaly` to its checker (in micrograd/functional.py) and `enabled` to False, so
+    that the one check in `_node` sends every new node to the checker: the common case pays nothing for it.
+    """
 
     enabled = True
+    anomaly = None
 
 
 _new_value = object.__new__
@@ -265,7 +276,9 @@ def _node(data, children, local_grads, op):
     node.label = ""
     if _GradMode.enabled:
         node._prev, node._local_grads, node._op = children, local_grads, op
-    else:  # a constant, as if the user had written the number
+    elif _GradMode.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
+        _GradMode.anomaly.node(node, children, local_grads, op)
+    else:  # no_grad(): a constant, as if the user had written the number
         node._prev, node._local_grads, node._op = (), (), ""
     return node
 

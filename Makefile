@@ -2,8 +2,8 @@
 .PHONY: demo test
 
 demo:
-	@bash scripts/setup.sh
-	.venv/bin/python examples/readme_example.py
+	@bash scripts/setup.sh viz
+	.venv/bin/micrograd demo
 
 test:
 	@bash scripts/setup.sh test

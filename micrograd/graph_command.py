@@ -57,12 +57,12 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     """The command on its own: `python -m micrograd.graph_command EXPRESSION --set ...`."""
-    parser = _OneLineErrorParser(prog="micrograd graph", description=__doc__.split("\n\n")[0])
+    parser = OneLineErrorParser(prog="micrograd graph", description=__doc__.split("\n\n")[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
 
 
-class _OneLineErrorParser(argparse.ArgumentParser):
+class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like the command's other errors (argparse adds the usage)."""
 
     def error(self, message):

@@ -176,12 +176,10 @@ def test_without_the_dot_program_says_how_to_install_it(in_tmp, capsys, monkeypa
 
 def test_the_readme_refusal_example_prints_what_the_readme_says(in_tmp):
     readme = (ROOT / "README.md").read_text()
-    command, error = re.search(
-        r"^\$ python -m micrograd\.graph_command (.*)\n(micrograd graph: error: .*)$", readme, re.M
-    ).groups()
+    command, error = re.search(r"^\$ micrograd graph (.*)\n(micrograd graph: error: .*)$", readme, re.M).groups()
     expression, rest = re.match(r'"([^"]*)" (.*)', command).groups()
     result = subprocess.run(
-        [sys.executable, "-m", "micrograd.graph_command", expression, *rest.split()], capture_output=True, text=True
+        [sys.executable, "-m", "micrograd", "graph", expression, *rest.split()], capture_output=True, text=True
     )
     assert result.returncode == 2
     assert result.stderr.strip() == error

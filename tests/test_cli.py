@@ -1,0 +1,87 @@
+"""The `micrograd` command: demo, train and graph, and its one-line errors."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from micrograd import load
+from micrograd.cli import main
+
+
+def run_command(*args):
+    """`python -m micrograd ARGS` in a subprocess: (exit status, stdout, stderr)."""
+    result = subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_demo_trains_the_original_demo_to_full_accuracy_and_writes_its_outputs(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "final accuracy: 100.0%" in out.splitlines()
+    for name in ["decision_boundary.png", "history.png", "model.json", "neuron.svg", "history.csv"]:
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert (tmp_path / "decision_boundary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "neuron.svg").read_text().lstrip().startswith("<?xml")
+    rows = list(csv.DictReader(open(tmp_path / "history.csv")))
+    assert len(rows) == 100 and float(rows[-1]["accuracy"]) == 1.0
+    assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
+    model = load(tmp_path / "model.json")["model"]
+    assert [len(layer.neurons) for layer in model.layers] == [16, 16, 1]
+
+
+def test_demo_shows_a_progress_bar_with_loss_and_accuracy(tmp_path):
+    status, out, err = run_command("demo", "--steps", "3", "--out", str(tmp_path))
+    assert status == 0, err
+    assert "3/3" in err and "loss=" in err and "accuracy=" in err
+    assert out.splitlines()[-1].startswith("final accuracy: ")
+
+
+@pytest.mark.parametrize(
+    "dataset, optimizer, extra",
+    [
+        ("moons", "sgd", []),
+        ("circles", "adam", ["--loss", "bce"]),
+        ("xor", "adamw", ["--loss", "mse", "--batch-size", "16"]),
+        ("blobs", "adam", ["--hidden", "8"]),
+        ("spiral", "sgd", ["--activation", "tanh"]),
+    ],
+)
+def test_train_runs_every_dataset_loss_and_optimizer_and_writes_the_same_outputs(tmp_path, dataset, optimizer, extra):
+    args = ["train", "--dataset", dataset, "--optimizer", optimizer, "--steps", "4", "--samples", "40"]
+    assert main([*args, *extra, "--out", str(tmp_path), "--quiet"]) == 0
+    rows = list(csv.DictReader(open(tmp_path / "history.csv")))
+    assert len(rows) == 4
+    saved = json.loads((tmp_path / "model.json").read_text())
+    n_outputs = saved["model"]["nouts"][-1]
+    assert n_outputs == (3 if dataset in ("blobs", "spiral") else 1)  # multi-class: one logit per class
+
+
+def test_graph_subcommand_draws_and_prints_gradients(tmp_path):
+    picture = tmp_path / "g.svg"
+    status, out, err = run_command("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--out", str(picture))
+    assert status == 0, err
+    assert picture.read_text().lstrip().startswith("<?xml")
+    assert "a.grad" in out and "c.grad" in out
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["train", "--dataset", "mnist"], "invalid choice"),
+        (["train", "--steps", "-3"], "at least 1"),
+        (["train", "--hidden", "a,b"], "16,16"),
+        (["demo", "--steps", "ten"], "whole number"),
+        (["fly"], "invalid choice"),
+        ([], "required"),
+        (["train", "--dataset", "spiral", "--loss", "hinge"], "two classes"),
+        (["graph", "__import__('os').system('true')"], "micrograd graph"),
+    ],
+)
+def test_bad_arguments_give_one_line_on_stderr_and_status_2(tmp_path, args, complaint):
+    status, out, err = run_command(*args, "--out", str(tmp_path / "x")) if args[:1] == ["train"] else run_command(*args)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert complaint in err and "Traceback" not in err

@@ -1,6 +1,10 @@
 """Helpers shared by the tests: run the same function on our Values and on PyTorch float64 tensors."""
 
 import math
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -45,3 +49,17 @@ def assert_matches_torch(f, *xs, rel=1e-12, value_rel=0.0):
 @pytest.fixture
 def matches_torch():
     return assert_matches_torch
+
+
+def readme_example(section):
+    """(code, output): the first python block of the README's `section` and the output block after it."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
+    return code, output
+
+
+def run_example(code, cwd):
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

@@ -3,10 +3,6 @@
 import json
 import math
 import random
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +10,8 @@ import torch
 
 from micrograd import Value, nn
 from micrograd.layers import MLP, Layer, Module, Neuron
+
+from conftest import readme_example, run_example
 
 
 def test_the_original_import_path_gives_the_same_classes():
@@ -240,20 +238,6 @@ def test_bad_state_dict_raises_value_error_naming_it_and_changes_nothing(message
 def test_load_state_dict_needs_a_dict():
     with pytest.raises(TypeError, match="needs a dict, got list"):
         MLP(2, [1]).load_state_dict([1.0, 2.0, 3.0])
-
-
-def readme_example(section):
-    """(code, output): the first python block of the README's `section` and the output block after it."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
-    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
-    return code, output
-
-
-def run_example(code, cwd):
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_readme_example_prints_what_the_readme_says(tmp_path):

@@ -3,10 +3,6 @@
 import json
 import math
 import random
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -15,6 +11,8 @@ from micrograd import Value
 from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
+
+from conftest import readme_example, run_example
 
 STEPS = 40
 INPUTS = [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.2], [1.5, 0.1, -0.7], [-1.1, -0.4, 0.3], [0.2, 0.9, -1.3], [0.0, 0.4, 0.6]]
@@ -263,20 +261,6 @@ def test_non_value_parameters_and_non_number_hyperparameters_raise_type_error():
         SGD([1.0], lr=0.1)
     with pytest.raises(TypeError, match="learning rate must be a number, got str"):
         Adam([Value(1.0)], lr="0.1")
-
-
-def readme_example(section):
-    """(code, output): the first python block of the README's `section` and the output block after it."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
-    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
-    return code, output
-
-
-def run_example(code, cwd):
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_readme_training_example_prints_what_the_readme_says(tmp_path):

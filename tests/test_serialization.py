@@ -7,9 +7,6 @@ import os
 import pickle
 import random
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +17,8 @@ from micrograd import serialization
 from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
+
+from conftest import readme_example, run_example
 
 INPUTS = [[0.5, -1.0], [1.5, 0.25], [-0.7, 0.3]]
 TARGETS = [1.0, -1.0, 0.5]
@@ -342,20 +341,6 @@ def test_random_bytes_raise_value_error(tmp_path_factory, content):
     path.write_bytes(content)
     with pytest.raises(ValueError):
         micrograd.load(path)
-
-
-def readme_example(section):
-    """(code, output): the first python block of the README's `section` and the output block after it."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
-    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
-    return code, output
-
-
-def run_example(code, cwd):
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_readme_example_prints_what_the_readme_says(tmp_path):

@@ -209,6 +209,7 @@ DERIVATIVE_RULES = {
     "exp": lambda out, children, stored: (out,),
     "log": lambda out, children, stored: (1 / children[0],),
     "linear": _linear_rule,
+    "bce_with_logits": lambda out, children, stored: (children[0].sigmoid() - children[1], -children[0]),  # losses.py
 }
 _BUILT_IN_OPS = frozenset(DERIVATIVE_RULES)
 

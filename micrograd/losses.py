@@ -76,14 +76,12 @@ def _binary_cross_entropy_with_logit(x, t):
     The derivatives are the textbook ones, d/dx = σ(x) - t and d/dt = -x: built from the pieces, the gradient would
     be a difference of two numbers close to 1 and lose its digits.
     """
-    x_data = x.data
-    t_data = t.data if isinstance(t, Value) else t
+    t = _value(t)  # a child even when it is a number: the second derivative needs it (see functional.py)
+    x_data, t_data = x.data, t.data
     log_sigmoid = min(x_data, 0.0) - math.log1p(math.exp(-abs(x_data)))
     value = (1 - t_data) * x_data - log_sigmoid
     d_x = 1 / (1 + _exp(-x_data)) - t_data  # σ(x) - t, with σ as Value.sigmoid computes it
-    if isinstance(t, Value):
-        return _node(value, (x, t), (d_x, -x_data), "bce_with_logits")
-    return _node(value, (x,), (d_x,), "bce_with_logits")
+    return _node(value, (x, t), (d_x, -x_data), "bce_with_logits")
 
 
 def binary_cross_entropy_with_logits(logits, targets):

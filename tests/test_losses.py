@@ -136,3 +136,18 @@ def test_empty_batch_raises_value_error():
 def test_non_number_predictions_raise_type_error():
     with pytest.raises(TypeError, match="Value needs a real number"):
         mse_loss(["a"], [1.0])
+
+
+@pytest.mark.parametrize("x, t", [(0.3, 1.0), (-2.0, 0.0), (40.0, 1.0)])
+def test_binary_cross_entropy_has_second_derivatives_like_torch(x, t):
+    import micrograd
+
+    logit = Value(x)
+    (first,) = micrograd.grad(binary_cross_entropy_with_logits([logit], [t]), [logit], create_graph=True)
+    (second,) = micrograd.grad(first, [logit])
+    torch_logit = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    torch_loss = torch.nn.functional.binary_cross_entropy_with_logits(torch_logit, torch.tensor(t, dtype=torch.float64))
+    (torch_first,) = torch.autograd.grad(torch_loss, torch_logit, create_graph=True)
+    (torch_second,) = torch.autograd.grad(torch_first, torch_logit)
+    assert first.data == pytest.approx(torch_first.item(), rel=1e-12, abs=1e-300)
+    assert second.data == pytest.approx(torch_second.item(), rel=1e-9, abs=1e-300)

@@ -156,6 +156,22 @@ def test_second_derivative_graph_can_be_backpropagated_with_backward():
     assert x.grad == pytest.approx(-2 * t * (1 - t * t), rel=1e-15)
 
 
+def test_every_method_of_value_that_makes_a_node_has_a_derivative_rule():
+    # A new operation in the engine needs an entry in micrograd.functional.DERIVATIVE_RULES for create_graph=True.
+    checked = []
+    for name in [name for name in dir(Value) if not name.startswith("_")]:
+        x = Value(0.7)
+        try:
+            out = getattr(x, name)()
+        except TypeError:  # an attribute, or a method that needs arguments: not a one-input operation
+            continue
+        if isinstance(out, Value) and out._prev:
+            (derivative,) = grad(out, x, create_graph=True)  # NotImplementedError when the rule is missing
+            grad(derivative, x)
+            checked.append(name)
+    assert {"relu", "tanh", "sigmoid", "exp", "log"} <= set(checked)
+
+
 def test_a_node_without_a_derivative_rule_is_a_clear_error():
     x = Value(2.0)
     y = x * x

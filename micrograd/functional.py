@@ -41,6 +41,8 @@ class _Switch(contextlib.ContextDecorator):
     settings = {}
 
     def __new__(cls, function=None):
+        if function is not None and not callable(function):
+            raise TypeError(f"{cls.__name__}() takes no arguments (or, as a decorator, a function)")
         switch = super().__new__(cls)
         switch._saved = []  # a stack, so that the same object can be entered again (a recursive decorated function)
         return switch if function is None else switch(function)  # `@no_grad` works as well as `@no_grad()`
@@ -134,7 +136,7 @@ class _AnomalyChecker:
             )
 
     def check_gradient(self, node, index, local_grad, node_grad, contribution):
-        if not _is_finite(contribution):
+        if not math.isfinite(_float(contribution)):
             raise RuntimeError(
                 f"detect_anomaly: the backward of {node._op!r} gave {_float(contribution)!r} as the gradient of its "
                 f"input {index} (local derivative {_float(local_grad)!r} times gradient {_float(node_grad)!r}).\n"
@@ -156,10 +158,6 @@ class _AnomalyChecker:
 
 
 _ANOMALY_CHECKER = _AnomalyChecker()
-
-
-def _is_finite(x):
-    return math.isfinite(x.data if isinstance(x, Value) else x)
 
 
 def _float(x):

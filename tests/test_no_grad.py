@@ -81,3 +81,8 @@ def test_backward_through_values_made_under_no_grad_stops_there():
     y = constant * x
     y.backward()
     assert x.grad == 10.0
+
+
+def test_no_grad_takes_no_arguments_but_a_function():
+    with pytest.raises(TypeError, match="no_grad"):
+        no_grad(False)

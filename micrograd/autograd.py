@@ -12,6 +12,7 @@ An op never raises OverflowError or "math domain error" and never returns a comp
 import math
 import numbers
 import sys
+import weakref
 
 
 class Value:
@@ -25,18 +26,17 @@ class Value:
     """
 
     # Slots, not a __dict__: a node is a few small objects, which keeps graphs compact and fast to build.
-    __slots__ = ("data", "grad", "label", "_prev", "_local_grads", "_op", "__weakref__")
+    __slots__ = ("data", "grad", "_prev", "_local_grads", "_op", "__weakref__")
     __array_ufunc__ = None  # numpy scalars on the left (np.float64(2) * v) defer to our reflected operators
 
     def __init__(self, data, label=""):
         number = _number(data)
         if number is None:
             raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar), got {type(data).__name__}")
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.data = number
         self.grad = 0.0
-        self.label = label
+        if label != "":  # the setter checks it
+            self.label = label
         self._prev = ()  # the Values this one was computed from (none: a leaf, made by the user)
         self._local_grads = ()  # d(self.data)/d(child.data) for each child, in the same order (fewer: see relu)
         self._op = ""  # the operation that made it, for pictures and for higher-order gradients
@@ -154,8 +154,22 @@ class Value:
             for child, local_grad in zip(node._prev, node._local_grads):
                 child.grad += local_grad * grad
 
+    @property
+    def label(self):
+        """A name for pictures ("" if none). Few Values have one, so labels live in a side table, not in every node."""
+        return _labels.get(self, "")
+
+    @label.setter
+    def label(self, label):
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        _labels[self] = label
+
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
+
+
+_labels = weakref.WeakKeyDictionary()  # Value -> its label; an entry goes away with its Value
 
 
 def _topological_order(root):
@@ -201,7 +215,6 @@ def _node(data, children, local_grads, op):
     node = _new_value(Value)  # bypasses __init__: data is already a float
     node.data = data
     node.grad = 0.0
-    node.label = ""
     if _GradMode.enabled:
         node._prev, node._local_grads, node._op = children, local_grads, op
     elif _GradMode.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node

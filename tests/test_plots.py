@@ -117,11 +117,12 @@ def test_history_needs_a_loss_list():
         plot_history([1.0, 2.0])
 
 
-def test_micrograd_imports_and_trains_without_matplotlib_and_plots_say_what_to_install():
+def test_micrograd_imports_and_trains_without_its_viz_extra_and_plots_say_what_to_install():
     code = """
 import sys
-sys.modules["matplotlib"] = None  # as if it were not installed
-import micrograd, micrograd.plots
+for name in ("matplotlib", "graphviz", "tqdm"):
+    sys.modules[name] = None  # as if it were not installed
+import micrograd, micrograd.plots, micrograd.viz, micrograd.cli
 from micrograd.layers import MLP
 MLP(2, [1])([1.0, 2.0]).backward()
 try:

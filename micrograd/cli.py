@@ -103,7 +103,7 @@ def _prediction(output, loss_name):
     if loss_name == "cross_entropy":
         scores = [v.data for v in output]
         return scores.index(max(scores))
-    return int(output.data > (0.5 if loss_name == "mse" else 0.0))
+    return int(output.data > 0)
 
 
 def _loss(loss_name, outputs, labels):
@@ -111,8 +111,8 @@ def _loss(loss_name, outputs, labels):
         return losses.hinge_loss(outputs, datasets.to_signed_labels(labels))
     if loss_name == "bce":
         return losses.binary_cross_entropy_with_logits(outputs, labels)
-    if loss_name == "mse":
-        return losses.mse_loss(outputs, labels)
+    if loss_name == "mse":  # regression onto -1/+1, so that the sign is the class, as for the hinge loss
+        return losses.mse_loss(outputs, datasets.to_signed_labels(labels))
     return losses.cross_entropy(outputs, labels)
 
 

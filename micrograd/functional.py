@@ -289,7 +289,7 @@ def grad(outputs, inputs, create_graph=False):
         g = grads.get(x, 0.0)
         if isinstance(g, Value) and not create_graph:
             g = g.data
-        results.append(g if isinstance(g, Value) else Value(g))
+        results.append(_constant(g))
     return tuple(results)
 
 

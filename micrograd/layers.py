@@ -9,7 +9,7 @@ import math
 import numbers
 import random
 
-from micrograd.autograd import Value, linear
+from micrograd.autograd import Value, _constant, linear
 
 ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
 _ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
@@ -179,7 +179,7 @@ class MLP(Module):
 
     def __call__(self, x):
         # Inputs become Values once here, not once per neuron; each layer gives a list, even a hidden layer of one.
-        x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+        x = [_constant(xi) for xi in x]
         for layer in self.layers:
             x = [n(x) for n in layer.neurons]
         return x[0] if len(x) == 1 else x

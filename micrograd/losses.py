@@ -14,6 +14,7 @@ import math
 import numbers
 
 from micrograd.autograd import Value, _exp, _node
+from micrograd.autograd import _constant as _value  # a number as a leaf Value
 from micrograd.autograd import sum as value_sum
 
 
@@ -36,10 +37,6 @@ def _batch(preds, targets, loss_name):
     if not preds:
         raise ValueError(f"{loss_name} needs at least one prediction")
     return preds, targets
-
-
-def _value(x):
-    return x if isinstance(x, Value) else Value(x)
 
 
 def _mean(losses):

@@ -1,6 +1,7 @@
 """Helpers shared by the tests: run the same function on our Values and on PyTorch float64 tensors."""
 
 import math
+import operator
 import re
 import subprocess
 import sys
@@ -12,6 +13,9 @@ import torch
 from micrograd import Value
 
 torch.set_default_dtype(torch.float64)
+
+# The four arithmetic operators by name, for tests that build random expressions on Values and on tensors alike.
+ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
 def ours(f, *xs):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import micrograd
 from micrograd import Value, grad
 
-from conftest import same_float
+from conftest import ARITHMETIC, same_float
 
 # --- ours and PyTorch's derivatives of every order, with 0 for "does not depend on"
 
@@ -207,14 +207,8 @@ def apply(op, a, b, c):
         return (a / 1.7 - 0.3) * 0.9
     if op in UNARY:
         return getattr(a, op)()
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
+    if op in ARITHMETIC:
+        return ARITHMETIC[op](a, b)
     if op == "**":
         return (a * a + 0.1) ** b  # a positive base, so that the result is real
     if op == "linear":  # the engine adds the bias first

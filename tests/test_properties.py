@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from micrograd import Value
 
-from conftest import same_float
+from conftest import ARITHMETIC, same_float
 
 UNARY = ["relu", "tanh", "sigmoid", "exp", "log", "neg", "square", "cube_root_of_square"]
 BINARY = ["+", "-", "*", "/", "**"]
@@ -24,14 +24,8 @@ def apply(op, a, b=None):
         return (a * a + 1) ** (1 / 3)
     if op in UNARY:
         return getattr(a, op)()
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
+    if op in ARITHMETIC:
+        return ARITHMETIC[op](a, b)
     return a**b
 
 

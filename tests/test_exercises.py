@@ -1,8 +1,10 @@
 """The checked exercises: every solution passes, every typical mistake fails with a message that names the rule and the
 numbers (in English and in Portuguese), and `micrograd exercises` behaves as a command."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +74,21 @@ MISTAKES = [
         ["b é usado duas vezes"],
     ),
     (8, "        self.grad = 1.0\n", "", ["L.grad is 0.0, expected 1.0"], ["L.grad é 0.0, esperado 1.0"]),
+    (
+        8,
+        "        self.grad = 1.0\n",
+        "        for node in topological_order(self):\n            node.grad = 0.0\n        self.grad = 1.0\n",
+        ["a.grad is 3.0, expected 5.0", "gradients accumulate in the leaves"],
+        ["os gradientes se acumulam nas folhas"],
+    ),
+    (7, "    return order\n", "    return order[:-1]\n", ["leaves out L"], ["deixa de fora L"]),
+    (
+        10,
+        "        p.data -= lr * p.grad\n",
+        "        pass\n",
+        ["left w[0] at 0.5, expected 0.76615"],
+        ["deixou w[0] em 0.5"],
+    ),
     (
         8,
         "in reversed(topological_order(self))",
@@ -287,3 +304,32 @@ def test_usage_errors_are_one_line_on_stderr_with_status_2(tmp_path, args, messa
     status, out, err = command(*args, cwd=tmp_path)
     assert status == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("micrograd exercises: error: ") and message in err
+
+
+# --- the README
+
+
+def readme_block(readme, first_line):
+    """The lines of the README's code block that begins with `first_line`."""
+    text = (Path(__file__).resolve().parent.parent / readme).read_text()
+    return next(
+        b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S) if b.startswith(first_line)
+    ).splitlines()
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.pt-BR.md"])
+def test_the_readmes_commands_run_in_order_from_a_fresh_folder(tmp_path, readme):
+    statuses = []
+    for line in readme_block(readme, "micrograd exercises start"):
+        args = line.split("#")[0].split()[2:]
+        statuses.append(command(*args, cwd=tmp_path)[0])
+    assert statuses == [0, 1, 0, 0]  # check 1 fails on the stub, as the comment says a check that does not pass does
+
+
+def test_the_readmes_failing_check_prints_what_the_readme_shows(tmp_path):
+    lines = readme_block("README.md", "$ micrograd exercises check 3")
+    assert lines == readme_block("README.pt-BR.md", "$ micrograd exercises check 3")
+    (tmp_path / "micrograd_exercises.py").write_text(with_mistake("(other.data, self.data)", "(self.data, other.data)"))
+    for command_line, expected in zip(lines[::2], lines[1::2]):
+        status, out, _ = command(*command_line.split()[3:], cwd=tmp_path)
+        assert (status, out) == (1, expected + "\n")

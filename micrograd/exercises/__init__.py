@@ -109,7 +109,7 @@ PASSED = {
 PASSED_LAST = {
     "en": "Exercise {number} ({title}) passes: that was the last one. You have written an autograd engine and trained "
     "a neuron with it.",
-    "pt": "O exercício {number} ({title}) passou: era o último. Você escreveu uma engine de autograd e treinou um "
+    "pt": "O exercício {number} ({title}) passou: era o último. Você escreveu um motor de autograd e treinou um "
     "neurônio com ela.",
 }
 NEEDS = {

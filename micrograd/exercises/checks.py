@@ -166,8 +166,8 @@ MESSAGES = {
 # Phrases that go into the messages above: the derivative rules, and hints about a likely mistake.
 PHRASES = {
     "add": {
-        "en": "d(a + b)/db = 1: a sum passes the gradient on unchanged",
-        "pt": "d(a + b)/db = 1: uma soma passa o gradiente adiante sem mudar",
+        "en": "d(a + b)/da = d(a + b)/db = 1: a sum passes the gradient on unchanged",
+        "pt": "d(a + b)/da = d(a + b)/db = 1: uma soma passa o gradiente adiante sem mudar",
     },
     "mul": {"en": "d(a * b)/da = b: the other factor", "pt": "d(a * b)/da = b: o outro fator"},
     "tanh": {
@@ -222,6 +222,7 @@ def show(x):
 
 
 def close(got, expected, rel=1e-9):
+    """Equal within `rel`, relative to expected (absolute below 1); nan is never close."""
     return abs(got - expected) <= rel * max(1.0, abs(expected))
 
 
@@ -297,6 +298,7 @@ def data_of(name, value, value_class):
 
 
 def number(name, x):
+    """x as a float if the learner's code gave a number, else Failed naming `name`."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise Failed("not_a_number", name=name, got=_short(x))
     return float(x)
@@ -318,6 +320,7 @@ SLOPE_CASES = [
 
 
 def check_slope(namespace, rng):
+    """Exercise 1: slope(f, x) against the exact derivative of a few functions (a one-sided nudge passes too)."""
     slope = learner(namespace, "slope")
     for description, f, derivative, x in SLOPE_CASES:
         x = rng.uniform(-2, 2) if x is None else x
@@ -376,6 +379,7 @@ def _nudged(forward, x, *rest):
 
 
 def check_binary(namespace, rng, name, symbol, rule, apply):
+    """A Value-Value operation (apply: a function of two operands) against ours; then with a plain-number operand."""
     value_class = learner(namespace, "Value")
     for a, b in _binary_points(rng):
         expression = f"{show(a)} {symbol} {show(b)}"
@@ -401,10 +405,12 @@ def check_binary(namespace, rng, name, symbol, rule, apply):
 
 
 def check_add(namespace, rng):
+    """Exercise 2: __add__."""
     check_binary(namespace, rng, "__add__", "+", "add", lambda a, b: a + b)
 
 
 def check_mul(namespace, rng):
+    """Exercise 3: __mul__."""
     check_binary(namespace, rng, "__mul__", "*", "mul", lambda a, b: a * b)
 
 
@@ -414,7 +420,7 @@ def check_unary(namespace, rng, method, points, arguments=()):
     function = getattr(value_class, method, None)
     if function is None:
         raise Failed("missing", name=f"Value.{method}")
-    name = method
+    name = method  # as messages name it
     for point in points:
         expression = f"{show(point)}.{method}()" if not arguments else f"{show(point)} ** {show(arguments[0])}"
         x = value_class(point)
@@ -429,14 +435,17 @@ def check_unary(namespace, rng, method, points, arguments=()):
 
 
 def check_tanh(namespace, rng):
+    """Exercise 4: tanh, at 0, both signs and a random point."""
     check_unary(namespace, rng, "tanh", [0.5, 0.0, -1.3, rng.uniform(-2, 2)])
 
 
 def check_exp(namespace, rng):
+    """Exercise 5: exp."""
     check_unary(namespace, rng, "exp", [0.5, -1.0, 2.0, rng.uniform(-2, 2)])
 
 
 def check_pow(namespace, rng):
+    """Exercise 6: __pow__ with whole, negative, fractional and random exponents."""
     for base, exponent in [(3.0, 2), (2.0, 3), (0.5, -1), (4.0, 0.5), (rng.uniform(0.5, 2), rng.uniform(-2, 3))]:
         check_unary(namespace, rng, "__pow__", [base], (exponent,))
 
@@ -479,6 +488,7 @@ def _reachable(root):
 
 
 def check_topological_order(namespace, rng):
+    """Exercise 7: each Value once, after its inputs, none left out (leaves may be), on graphs with reused nodes."""
     topological_order = learner(namespace, "topological_order")
     for graph, root, _ in _graphs(rng):
         order = call("topological_order", topological_order, root)
@@ -515,6 +525,7 @@ def _copy_graph(value_class, nodes):
 
 
 def check_backward(namespace, rng):
+    """Exercise 8: every gradient, on the learner's copies of our graphs, against ours; and accumulation in leaves."""
     value_class = learner(namespace, "Value")
     for graph, root, nodes in _graphs(rng):
         copies = _copy_graph(value_class, nodes)
@@ -541,6 +552,7 @@ def check_backward(namespace, rng):
 
 
 def check_neuron(namespace, rng):
+    """Exercise 9: a Neuron's parameters, its output for given weights, and the gradients backward() gives."""
     value_class, neuron_class = learner(namespace, "Value"), learner(namespace, "Neuron")
     neuron = call("Neuron(3)", neuron_class, 3)
     parameters = call("Neuron.parameters", learner_method(neuron, "parameters"))
@@ -591,6 +603,7 @@ def check_neuron(namespace, rng):
 
 
 def check_training_step(namespace, rng):
+    """Exercise 10: two steps on the lecture's four examples, against the same steps on our engine."""
     neuron_class, training_step = learner(namespace, "Neuron"), learner(namespace, "training_step")
     xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]  # the lecture's tiny dataset
     ys = [1.0, -1.0, -1.0, 1.0]

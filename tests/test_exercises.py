@@ -171,6 +171,15 @@ def test_a_local_derivative_off_by_a_twentieth_of_a_percent_is_caught():
     assert not exercises.check(4, namespace)
 
 
+def test_an_operation_missing_from_the_learners_value_is_named():
+    namespace = namespace_of(
+        "class Value:\n    def __init__(self, data, children=(), local_grads=(), op=''):\n        pass\n"
+    )
+    assert exercises.check(3, namespace).message.startswith("There is no Value.__mul__ in your code yet")
+    assert exercises.check(4, namespace, "pt").message.startswith("Ainda não há Value.tanh no seu código")
+    assert exercises.check(7, {}).message.startswith("There is no topological_order in your code yet")
+
+
 def test_a_later_exercise_names_the_earlier_one_it_runs():
     namespace = namespace_of(with_mistake("(other.data, self.data)", "(self.data, other.data)"))
     result = exercises.check(9, namespace)

@@ -381,6 +381,8 @@ def _nudged(forward, x, *rest):
 def check_binary(namespace, rng, name, symbol, rule, apply):
     """A Value-Value operation (apply: a function of two operands) against ours; then with a plain-number operand."""
     value_class = learner(namespace, "Value")
+    if getattr(value_class, name, None) is None:
+        raise Failed("missing", name=f"Value.{name}")
     for a, b in _binary_points(rng):
         expression = f"{show(a)} {symbol} {show(b)}"
         x, y = value_class(a), value_class(b)

@@ -24,6 +24,8 @@ LANGUAGES = ("en", "pt")
 
 
 class Exercise(NamedTuple):
+    """One exercise: what the learner writes, in which order, and how it is checked."""
+
     number: int
     title: dict  # {"en": ..., "pt": ...}
     names: tuple  # what the learner writes, as named in solutions.py: "slope", "Value.__add__", ...

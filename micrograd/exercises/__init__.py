@@ -85,16 +85,14 @@ PORTUGUESE_DOCSTRINGS = {
 }
 
 STARTER_HEADERS = {
-    "en": '''"""Your own micrograd. Write each exercise where it says `raise NotImplementedError`, in order, and
-check it:
+    "en": '''"""Your own micrograd: write each exercise where it says `raise NotImplementedError`, then check it:
 
     micrograd exercises check 1
 
 Everything else is given. `micrograd exercises list` lists them; `micrograd exercises solution N` shows an answer
 when you are stuck.
 """''',
-    "pt": '''"""O seu próprio micrograd. Escreva cada exercício onde está `raise NotImplementedError`, em ordem,
-e confira:
+    "pt": '''"""O seu próprio micrograd: escreva cada exercício onde está `raise NotImplementedError` e confira:
 
     micrograd exercises check 1 --lang pt
 

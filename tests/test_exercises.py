@@ -171,6 +171,13 @@ def test_a_local_derivative_off_by_a_twentieth_of_a_percent_is_caught():
     assert not exercises.check(4, namespace)
 
 
+def test_check_takes_a_namespace_a_module_or_the_class_or_function_itself():
+    assert exercises.check(3, solutions.Value) and exercises.check(1, solutions.slope)
+    assert exercises.check(3, solutions) and exercises.check(3, {"Value": solutions.Value})
+    assert exercises.check(9, solutions.Neuron).message.startswith("Exercise 9 runs your exercise 2 (__add__)")
+    assert not exercises.check(1, solutions.Value)
+
+
 def test_an_operation_missing_from_the_learners_value_is_named():
     namespace = namespace_of(
         "class Value:\n    def __init__(self, data, children=(), local_grads=(), op=''):\n        pass\n"

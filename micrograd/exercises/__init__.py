@@ -139,7 +139,8 @@ def exercise(number):
 
 
 def check(number, namespace, lang="en"):
-    """Check exercise `number` in `namespace`: a dict such as a notebook's globals(), or a module.
+    """Check exercise `number` in `namespace`: a dict such as a notebook's globals(), a module, or the one class or
+    function the exercise needs (`check(3, Value)`, `check(1, slope)`).
 
     The exercises it runs first (a Neuron needs your __add__, __mul__, tanh and backward) are checked too, and named
     if they fail. Returns a Result: true if the exercise passes, and a message saying so or naming the mistake.

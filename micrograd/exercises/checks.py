@@ -230,8 +230,14 @@ def close(got, expected, rel=1e-9):
 
 
 def learner(namespace, name):
-    """namespace's `name` (a dict's key or an attribute), or Failed("missing")."""
-    found = namespace.get(name) if isinstance(namespace, dict) else getattr(namespace, name, None)
+    """namespace's `name` (a dict's key or a module's attribute) or namespace itself, a class or function so named;
+    else Failed("missing")."""
+    if isinstance(namespace, dict):
+        found = namespace.get(name)
+    elif callable(namespace):
+        found = namespace if getattr(namespace, "__name__", None) == name else None
+    else:
+        found = getattr(namespace, name, None)
     if found is None:
         raise Failed("missing", name=name)
     return found

@@ -1,4 +1,5 @@
-"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset) and `graph`.
+"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset), `graph`
+and `export` (a saved model to PyTorch, ONNX or safetensors).
 
     micrograd demo                      # trains, shows a progress bar, writes pictures and the model to ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
@@ -13,7 +14,7 @@ import random
 import sys
 from pathlib import Path
 
-from micrograd import datasets, graph_command, losses, optim, save
+from micrograd import datasets, export_command, graph_command, losses, optim, save
 from micrograd.autograd import sum as value_sum
 from micrograd.graph_command import OneLineErrorParser
 from micrograd.layers import MLP
@@ -87,6 +88,10 @@ def build_parser():
     graph = commands.add_parser("graph", help="draw the graph of an expression, with data and gradients")
     graph_command.add_arguments(graph)
     graph.set_defaults(run=graph_command.run)
+
+    export = commands.add_parser("export", help="hand a saved model to PyTorch, ONNX or safetensors")
+    export_command.add_arguments(export)
+    export.set_defaults(run=export_command.run)
     return parser
 
 

@@ -1,8 +1,10 @@
 """micrograd.interop: a model and its optimizer handed to PyTorch and back, and to ONNX, with the same numbers."""
 
 import random
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -15,6 +17,8 @@ from micrograd.datasets import make_moons
 from micrograd.interop import from_torch, from_torch_optimizer, to_onnx, to_torch, to_torch_optimizer, torch_layout
 from micrograd.layers import MLP
 from micrograd.optim import SGD, Adam, AdamW
+
+from conftest import run_example
 
 nn = torch.nn
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear"]
@@ -332,3 +336,25 @@ def test_torch_layout_lists_every_parameter_once():
     layout = torch_layout(model)
     assert sorted(id(v) for _, _, values in layout for v in values) == sorted(id(p) for p in model.parameters())
     assert [shape for _, shape, _ in layout] == [[4, 3], [4], [5, 4], [5], [2, 5], [2]]
+
+
+# --- the README's section
+
+
+def readme_examples():
+    """(code, expected output) for each Python block of the README's hand-over section, in order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("\n## When you outgrow micrograd\n", 1)[1].split("\n## ", 1)[0]
+    pairs = re.findall(r"```python\n(.*?)```\n\nprints[^\n]*\n\n```\n(.*?)```", section, re.S)
+    assert len(pairs) == 4
+    return pairs
+
+
+def test_the_readme_examples_print_what_the_readme_says_the_last_without_micrograd(tmp_path):
+    *with_micrograd, (torch_only, torch_output) = readme_examples()
+    for code, expected in with_micrograd:
+        assert run_example(code, tmp_path) == expected
+    hidden = 'import sys\nsys.modules["micrograd"] = None  # as if micrograd were not installed\n'
+    assert "micrograd" not in torch_only
+    assert run_example(hidden + torch_only, tmp_path) == torch_output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model.onnx", "model.safetensors"]

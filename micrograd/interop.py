@@ -8,7 +8,7 @@
 The translation goes layer by layer: our Layer of n neurons reading m inputs is torch's Linear(m, n), whose weight row j
 is neuron j's `w` and whose bias[j] is its `b`; the hidden activation stands between Linears as a module. Tensors are
 named as torch.nn.Sequential names them ("0.weight", "0.bias", "2.weight", ...), in ONNX and safetensors files too.
-torch, onnx and onnxruntime are optional: each function imports what it needs, and says how to install it if missing.
+torch and onnx are optional: each function imports what it needs, and says how to install it if it is missing.
 """
 
 import importlib

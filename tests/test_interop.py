@@ -11,6 +11,8 @@ import onnx
 import onnxruntime
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd import losses
 from micrograd.datasets import make_moons
@@ -50,6 +52,22 @@ def test_to_torch_computes_what_the_mlp_computes_to_1e_12(activation):
     theirs = torch_model(torch.tensor(INPUTS, dtype=torch.float64)).tolist()
     for x, row in zip(INPUTS, theirs):
         assert close(outputs(model, x), row, 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    activation=st.sampled_from(ACTIVATIONS),
+    seed=st.integers(0, 2**32 - 1),
+    data=st.data(),
+)
+def test_to_torch_agrees_for_any_architecture_and_input(sizes, activation, seed, data):
+    random.seed(seed)
+    model = MLP(sizes[0], sizes[1:], activation=activation, init="xavier")
+    x = data.draw(st.lists(st.floats(-100, 100), min_size=sizes[0], max_size=sizes[0]))
+    (theirs,) = to_torch(model)(torch.tensor([x], dtype=torch.float64)).tolist()
+    assert close(outputs(model, x), theirs, 1e-12)
+    assert from_torch(to_torch(model)).state_dict() == model.state_dict()
 
 
 def test_to_torch_is_a_float64_sequential_named_like_pytorch():
@@ -218,6 +236,14 @@ def test_optimizer_round_trip_is_exact(kind, steps):
     torch_model = to_torch(model)
     back = from_torch_optimizer(to_torch_optimizer(optimizer, torch_model), from_torch(torch_model))
     assert back.state_dict() == optimizer.state_dict()
+
+
+def test_torch_hyperparameters_given_as_tensors_become_numbers():
+    torch_model = to_torch(MLP(2, [3, 1]))
+    lr, betas = torch.tensor(0.05), (torch.tensor(0.8), torch.tensor(0.9))
+    optimizer = from_torch_optimizer(torch.optim.Adam(torch_model.parameters(), lr, betas), from_torch(torch_model))
+    assert (optimizer.lr, optimizer.betas) == (0.05, (0.8, 0.9))
+    assert all(type(x) is float for x in (optimizer.lr, *optimizer.betas))
 
 
 def test_torch_adam_with_decoupled_weight_decay_becomes_adamw():

@@ -59,8 +59,9 @@ def from_bytes(raw):
     buffer = raw[8 + header_length :]
     model = _untrained_model(_architecture(header.pop("__metadata__", None)))
     layout = torch_layout(model)
+    expected = {name for name, _, _ in layout}
     for name in header:
-        if name not in {name for name, _, _ in layout}:
+        if name not in expected:
             raise ValueError(f"it has a tensor {_shown(name)} that the model does not have")
     numbers_of, spans = {}, []  # id(Value) -> its number in the file; each tensor's (begin, end)
     for name, shape, values in layout:
@@ -111,11 +112,13 @@ def _parse_header(text):
 
 
 def _no_duplicates(pairs):
-    keys = [key for key, _ in pairs]
-    for key in keys:
-        if keys.count(key) > 1:
+    """A JSON object as a dict; a key given twice (which json.loads would silently resolve) is an error."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
             raise ValueError(f"the key {_shown(key)} appears twice")
-    return dict(pairs)
+        result[key] = value
+    return result
 
 
 def _no_constant(name):

@@ -1,4 +1,5 @@
-"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset) and `graph`.
+"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset), `graph`
+and `export` (a saved model to PyTorch, ONNX or safetensors).
 
     micrograd demo                      # trains, shows a progress bar, writes pictures and the model to ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
@@ -13,7 +14,7 @@ import random
 import sys
 from pathlib import Path
 
-from micrograd import datasets, graph_command, losses, optim, save
+from micrograd import datasets, export_command, graph_command, losses, optim, save
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
 from micrograd.graph_command import OneLineErrorParser
@@ -92,6 +93,9 @@ def build_parser():
     practice = commands.add_parser("exercises", help="write your own autograd engine, checked step by step")
     exercises_command.add_arguments(practice)
     practice.set_defaults(run=exercises_command.run)
+    export = commands.add_parser("export", help="hand a saved model to PyTorch, ONNX or safetensors")
+    export_command.add_arguments(export)
+    export.set_defaults(run=export_command.run)
     return parser
 
 

@@ -32,7 +32,14 @@ def save(obj, path):
 
     The write is atomic: the JSON goes to a temporary file in the same directory, which then replaces `path` in one
     step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was.
+
+    A path ending in .safetensors gets the model's weights as safetensors instead (see micrograd.safetensors_format).
     """
+    if _is_safetensors(path):
+        from micrograd.safetensors_format import to_bytes  # here: that module imports this one
+
+        _write_atomically(path, to_bytes(obj))
+        return
     if isinstance(obj, dict) and set(obj) == {"model", "optimizer"}:
         model, optimizer = obj["model"], obj["optimizer"]
     else:
@@ -70,15 +77,21 @@ def save(obj, path):
     _write_atomically(path, text)
 
 
-def _write_atomically(path, text):
+def _is_safetensors(path):
+    return os.fsdecode(path).lower().endswith(".safetensors")
+
+
+def _write_atomically(path, content):
+    """Write content (str, as UTF-8, or bytes) to path through a temporary file and a rename."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path = os.fspath(path)
     directory, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
     # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
             file.flush()
             os.fsync(file.fileno())  # on disk before the rename, so the new name never points at a half-written file
         os.replace(temporary, path)
@@ -93,12 +106,17 @@ def load(path):
 
     Anything else — an empty file, not JSON, another format or version, wrong shapes, weights that are not finite
     numbers, absurd sizes, deep nesting, a pickle — raises ValueError saying what is wrong. Nothing in the file is ever
-    executed. A file that cannot be read at all raises OSError, as open() does.
+    executed. A file that cannot be read at all raises OSError, as open() does. A path ending in .safetensors is read
+    as safetensors (see micrograd.safetensors_format), with the same rules.
     """
     path = os.fspath(path)
     with open(path, "rb") as file:
         raw = file.read(MAX_FILE_BYTES + 1)
     try:
+        if _is_safetensors(path):
+            from micrograd.safetensors_format import from_bytes
+
+            return from_bytes(raw)
         return _from_json(raw)
     except ValueError as error:
         raise ValueError(f"{path} is not a micrograd model file: {error}") from None
@@ -137,6 +155,15 @@ def _from_json(raw):
 
 def _model_from_json(spec):
     _check_keys(spec, "model", required={"class", "nin", "nouts", "activation", "state_dict"})
+    model = _untrained_model(spec)
+    if not isinstance(spec["state_dict"], dict):
+        raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
+    model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
+    return model
+
+
+def _untrained_model(spec):
+    """The MLP that spec's class, nin, nouts and activation describe, checked, built without disturbing `random`."""
     if spec["class"] != "MLP":
         raise ValueError(f"model class is {_short(spec['class'])}, expected 'MLP'")
     nin, nouts, activation = spec["nin"], spec["nouts"], spec["activation"]
@@ -150,16 +177,12 @@ def _model_from_json(spec):
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
     if n_parameters > MAX_PARAMETERS:
         raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
-    if not isinstance(spec["state_dict"], dict):
-        raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
     # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.
     random_state = random.getstate()
     try:
-        model = MLP(nin, nouts, activation=activation)
+        return MLP(nin, nouts, activation=activation)
     finally:
         random.setstate(random_state)
-    model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
-    return model
 
 
 def _optimizer_from_json(spec, model):

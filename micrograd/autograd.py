@@ -64,20 +64,21 @@ class Value:
     def __truediv__(self, other):
         a = self.data
         if isinstance(other, Value):
-            b = other.data  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-            return _node(_div(a, b), (self, other), (_div(1.0, b), _div(-a, b * b)), "/")
+            b = other.data
+            out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
+            return _node(out, (self, other), (_OneOver(b), -_div(out, b)), "/")
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_div(1.0, b),), "/")
+        return _node(_div(a, b), (self,), (_OneOver(b),), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             a, b = self.data, exponent.data
             out = _pow(a, b)
-            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). PyTorch takes both as 0 where the power is
-            # constant: b == 0 for the first, a == 0 (with b >= 0) for the second.
-            d_base = 0.0 if b == 0 else b * _pow(a, b - 1)
+            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). As in PyTorch, where b == 0 the base's edge is cut
+            # (no gradient, not even nan), and where a == 0 with b >= 0 the exponent's derivative is 0 (0 * nan is nan).
+            d_base = _CUT if b == 0 else b * _pow(a, b - 1)
             d_exponent = 0.0 if a == 0 and b >= 0 else out * _log(a)
             return _node(out, (self, exponent), (d_base, d_exponent), "**")
         n = _number(exponent)
@@ -106,7 +107,12 @@ class Value:
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_div(1.0, x),), "log")
+        return _node(_log(x), (self,), (_OneOver(x),), "log")
+
+    def reciprocal(self):
+        """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
+        r = _div(1.0, self.data)
+        return _node(r, (self,), (-(r * r),), "reciprocal")
 
     # --- composite operations, built from the ones above
 
@@ -125,8 +131,8 @@ class Value:
     def __rsub__(self, other):  # other - self
         return other + (-self)
 
-    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: other * (1 / self)
-        return self**-1 * other
+    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: reciprocal(self) * other
+        return self.reciprocal() * other
 
     def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
         return _constant(other) ** self
@@ -194,6 +200,39 @@ def _topological_order(root):
 
 
 _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
+
+
+# Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
+
+
+class _OneOver(float):
+    """The local derivative 1/x, applied to a gradient as PyTorch applies it: grad / x. That rounds once, where
+    (1/x) * grad rounds twice, and it stays finite where 1/x overflows (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+
+    __slots__ = ("x",)
+
+    def __new__(cls, x):
+        one_over = super().__new__(cls, _div(1.0, x))
+        one_over.x = x
+        return one_over
+
+    def __mul__(self, grad):
+        return _div(grad, self.x)
+
+    __rmul__ = __mul__
+
+
+class _Cut(float):
+    """A local derivative of 0 that stays 0 whatever gradient it multiplies, inf and nan included: PyTorch's
+    `where(condition, 0, ...)`. Plain 0.0 * nan is nan; a cut edge passes nothing back."""
+
+    def __mul__(self, grad):
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+_CUT = _Cut(0.0)
 
 
 class _GradMode:
@@ -289,7 +328,7 @@ def _pow(base, exponent):
     except OverflowError:
         pass
     # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
-    negative = math.copysign(1.0, base) < 0 and exponent % 2 == 1
+    negative = math.copysign(1.0, base) < 0 and abs(math.fmod(exponent, 2)) == 1  # fmod is exact; % rounds
     return -math.inf if negative else math.inf
 
 

@@ -15,7 +15,7 @@ import sys
 import traceback
 import weakref
 
-from micrograd.autograd import Value, _constant, _GradMode, _node, _number, _topological_order
+from micrograd.autograd import _CUT, Value, _constant, _GradMode, _node, _number, _topological_order
 
 # --- modes: no_grad() and detect_anomaly()
 
@@ -173,8 +173,8 @@ def _float(x):
 
 def _pow_rule(out, children, stored):  # a ** b, both Values
     base, exponent = children
-    # As in the engine (and PyTorch), each is exactly 0 where the power does not depend on it.
-    d_base = 0.0 if exponent.data == 0 else exponent * base ** (exponent - 1)
+    # As in the engine (and PyTorch): the base's edge is cut where b == 0; the exponent's derivative is 0 where a == 0.
+    d_base = _CUT if exponent.data == 0 else exponent * base ** (exponent - 1)
     d_exponent = 0.0 if base.data == 0 and exponent.data >= 0 else out * base.log()
     return d_base, d_exponent
 
@@ -197,8 +197,9 @@ DERIVATIVE_RULES = {
     "+": lambda out, children, stored: stored,  # all 1
     "*": lambda out, children, stored: (children[1], children[0]) if len(children) == 2 else stored,  # or a constant
     "/": lambda out, children, stored: (
-        (1 / children[1], -children[0] / (children[1] * children[1])) if len(children) == 2 else stored  # 1 / c
+        (1 / children[1], -(out / children[1])) if len(children) == 2 else stored  # 1 / c
     ),
+    "reciprocal": lambda out, children, stored: (-(out * out),),
     "**": _pow_rule,
     "**n": _constant_power_rule,
     "relu": lambda out, children, stored: stored,  # 1, or a cut
@@ -274,9 +275,9 @@ def grad(outputs, inputs, create_graph=False):
         grads[output] = grads.get(output, 0.0) + 1.0
     checker = _GradMode.anomaly
     for node in reversed(order):
-        node_grad = grads.get(node)
-        if node_grad is None or node not in leads_to_input:
+        if node not in leads_to_input:
             continue
+        node_grad = grads.get(node, 0.0)  # 0.0 below a cut (a dead relu), as in backward(): 0 * nan is still nan
         local_grads = _local_derivatives(node) if create_graph else node._local_grads
         for index, (child, local_grad) in enumerate(zip(node._prev, local_grads)):
             if child in leads_to_input:

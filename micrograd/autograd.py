@@ -12,6 +12,7 @@ An op never raises OverflowError or "math domain error" and never returns a comp
 import math
 import numbers
 import sys
+import threading
 import weakref
 
 
@@ -149,16 +150,17 @@ class Value:
         Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
         `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
         """
-        if _GradMode.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
-            return _GradMode.anomaly.backward(self)
-        order = _topological_order(self)
-        for node in order:  # intermediate gradients are recomputed, not accumulated
-            node.grad = 0.0
-        self.grad += 1.0  # d(self)/d(self)
-        for node in reversed(order):  # every node after all the nodes that use it
-            grad = node.grad
-            for child, local_grad in zip(node._prev, node._local_grads):
-                child.grad += local_grad * grad
+        with _backward_lock:  # one backward() at a time: two at once on a shared graph would mix their gradients
+            if _thread_modes.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
+                return _thread_modes.anomaly.backward(self)
+            order = _topological_order(self)
+            for node in order:  # intermediate gradients are recomputed, not accumulated
+                node.grad = 0.0
+            self.grad += 1.0  # d(self)/d(self)
+            for node in reversed(order):  # every node after all the nodes that use it
+                grad = node.grad
+                for child, local_grad in zip(node._prev, node._local_grads):
+                    child.grad += local_grad * grad
 
     @property
     def label(self):
@@ -236,14 +238,22 @@ _CUT = _Cut(0.0)
 
 
 class _GradMode:
-    """Whether operations record the graph; `micrograd.no_grad()` switches it off.
-
-    `micrograd.detect_anomaly()` sets `anomaly` to its checker (in micrograd/functional.py) and `enabled` to False, so
-    that the one check in `_node` sends every new node to the checker: the common case pays nothing for it.
-    """
+    """`enabled` is True while no thread is inside no_grad() or detect_anomaly() (micrograd/functional.py sets it):
+    then `_node` records after one check, as cheap as it gets. Otherwise `_node` asks the calling thread's modes."""
 
     enabled = True
-    anomaly = None
+
+
+class _ThreadModes(threading.local):
+    """One thread's modes, as in PyTorch: a no_grad() in one thread changes nothing in the others."""
+
+    grad_enabled = True
+    anomaly = None  # inside detect_anomaly(): the checker that makes and checks every new node
+    recording = True  # grad_enabled and no anomaly checker
+
+
+_thread_modes = _ThreadModes()
+_backward_lock = threading.Lock()
 
 
 _new_value = object.__new__
@@ -254,10 +264,10 @@ def _node(data, children, local_grads, op):
     node = _new_value(Value)  # bypasses __init__: data is already a float
     node.data = data
     node.grad = 0.0
-    if _GradMode.enabled:
+    if _GradMode.enabled or _thread_modes.recording:
         node._prev, node._local_grads, node._op = children, local_grads, op
-    elif _GradMode.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
-        _GradMode.anomaly.node(node, children, local_grads, op)
+    elif _thread_modes.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
+        _thread_modes.anomaly.node(node, children, local_grads, op)
     else:  # no_grad(): a constant, as if the user had written the number
         node._prev, node._local_grads, node._op = (), (), ""
     return node

@@ -15,6 +15,8 @@ import sys
 import threading
 import weakref
 
+from micrograd._messages import short_repr
+
 
 class Value:
     """A scalar and its gradient: `data` is the number, `grad` is d(output)/d(this) once `backward()` has run.
@@ -384,5 +386,5 @@ def _number(x):
         try:
             return float(x)
         except OverflowError:
-            raise ValueError(f"{type(x).__name__} {x} is too large for a float") from None
+            raise ValueError(f"{type(x).__name__} {short_repr(x)} is too large for a float") from None
     return None

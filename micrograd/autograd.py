@@ -68,11 +68,11 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
-            return _node(out, (self, other), (_OneOver(b), -_div(out, b)), "/")
+            return _node(out, (self, other), (_one_over(b), -_div(out, b)), "/")
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_OneOver(b),), "/")
+        return _node(_div(a, b), (self,), (_one_over(b),), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
@@ -109,7 +109,7 @@ class Value:
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_OneOver(x),), "log")
+        return _node(_log(x), (self,), (_one_over(x),), "log")
 
     def reciprocal(self):
         """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
@@ -203,14 +203,24 @@ def _topological_order(root):
 
 
 _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
+_SMALLEST_NORMAL = sys.float_info.min  # 2.2e-308: below it a float loses digits
 
 
 # Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
 
 
+def _one_over(x):
+    """The local derivative 1/x (of a/x and of log x). PyTorch applies it as grad / x; (1/x) * grad is the same within
+    a rounding while 1/x is a normal float, but inf or short of digits beyond (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+    if x:  # not 0 (nan is true, and nan <= ... is false)
+        one_over = 1.0 / x
+        if _SMALLEST_NORMAL <= abs(one_over) < math.inf:
+            return one_over
+    return _OneOver(x)
+
+
 class _OneOver(float):
-    """The local derivative 1/x, applied to a gradient as PyTorch applies it: grad / x. That rounds once, where
-    (1/x) * grad rounds twice, and it stays finite where 1/x overflows (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+    """1/x that multiplies a gradient as PyTorch does, as grad / x: for an x where 1/x is not a normal float."""
 
     __slots__ = ("x",)
 

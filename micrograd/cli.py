@@ -321,8 +321,7 @@ def run_train(args):
             f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
     if problem:
-        print(f"micrograd train: error: {problem}", file=sys.stderr)
-        return 2
+        return _error("train", problem, status=2)
     staging = _staging(args.out, "train")
     if staging is None:
         return 2
@@ -343,8 +342,14 @@ def _staging(out, command):
     try:
         return StagedOutputs(out)
     except ValueError as error:
-        print(f"micrograd {command}: error: {error}", file=sys.stderr)
+        _error(command, error, status=2)
         return None
+
+
+def _error(command, message, status):
+    """Print the one-line error `message` on stderr and return the exit status."""
+    print(f"micrograd {command}: error: {graph_command._one_line(message)}", file=sys.stderr)  # --out may hold a \n
+    return status
 
 
 def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
@@ -354,8 +359,7 @@ def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name,
             history = train()
         except TrainingDiverged as error:
             advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-            print(f"micrograd {command}: error: training diverged: {error}; {advice}", file=sys.stderr)
-            return 1
+            return _error(command, f"training diverged: {error}; {advice}", status=1)
         accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
         skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]

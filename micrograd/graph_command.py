@@ -60,7 +60,7 @@ def run(args) -> int:
         print(f"{name}.grad: {value.grad:.6g}")
     if skipped:
         sys.stdout.flush()  # the numbers first, then what to install
-        print(f"micrograd graph: skipped {output_path}: {_one_line(skipped)}", file=sys.stderr)
+        print(_one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
     else:
         print(f"wrote {output_path}")
     return 0
@@ -77,7 +77,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like the command's other errors (argparse adds the usage)."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")  # an argument may hold a line break
 
 
 def _parse_variables(assignments):

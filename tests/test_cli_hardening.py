@@ -171,3 +171,19 @@ def test_a_new_out_directory_appears_complete_and_with_ordinary_permissions(tmp_
     staging.publish(["model.json"])
     assert contents(tmp_path / "new" / "out") == {"model.json": b"new"}
     assert (tmp_path / "new" / "out").stat().st_mode & 0o777 == (tmp_path / "new").stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "\x0c"],
+        ["train", "--dataset", "a\nb"],
+        ["train", "--out", "a-file/x\ny"],
+        ["graph", "a\n+", "--set", "a=1"],
+    ],
+)
+def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_path):
+    (tmp_path / "a-file").write_text("not a directory")
+    status, out, err = run_command(*args, cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert one_line(err).startswith("micrograd")

@@ -1,9 +1,11 @@
 """The `micrograd` command under misuse: missing extras, absurd sizes, bad --out, divergence and Ctrl-C."""
 
+import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +189,12 @@ def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_pa
     status, out, err = run_command(*args, cwd=tmp_path)
     assert status == 2 and out == ""
     assert one_line(err).startswith("micrograd")
+
+
+def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", readme, re.M)
+    command, error = example.groups()
+    status, out, err = run_command(*command.split(), cwd=tmp_path)
+    assert status == 1 and one_line(err) == error
+    assert list(tmp_path.iterdir()) == []

@@ -5,7 +5,8 @@
     micrograd graph "(a*b + c).tanh()" --set a=2 b=-3 c=10
 
 Bad arguments print one line on stderr and exit with status 2, before any training; training that diverges (a loss
-that is nan or infinite) stops with one line and status 1; Ctrl-C stops with one line and status 130. Without the
+that is nan or infinite), or outputs that cannot be written, stop with one line and status 1; Ctrl-C stops with one
+line and status 130. Without the
 `viz` extra (tqdm, matplotlib, graphviz) the commands still train and write the model and history: the progress is
 plain text, and one line says which pictures were skipped and what to install.
 """
@@ -236,30 +237,34 @@ def _write_outputs(directory, model, optimizer, X, y, history):
         writer.writerows(zip(range(len(history["loss"])), history["loss"], history["accuracy"]))
     save({"model": model, "optimizer": optimizer}, directory / "model.json")
 
-    skipped, reasons = [], []
+    skipped, missing, notes = [], [], []
     try:
         _plot(directory, model, X, y, history)
     except ImportError:
         skipped += ["decision_boundary.png", "history.png"]
-        reasons.append("matplotlib")
+        missing.append("matplotlib")
     try:
         _draw_neuron(directory / "neuron.svg", model, X)
     except ImportError:
         skipped.append("neuron.svg")
-        reasons.append("graphviz")
+        missing.append("graphviz")
     except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
         skipped.append("neuron.svg")
-        return f"micrograd: skipped {', '.join(skipped)}: {graph_command._one_line(error)}"
-    if skipped:
-        return f"micrograd: skipped {', '.join(skipped)}: they need {' and '.join(reasons)}: {VIZ_EXTRA}"
-    return None
+        notes.append(graph_command._one_line(error))
+    if missing:
+        notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
+    return f"micrograd: skipped {', '.join(skipped)}: {'; '.join(notes)}" if skipped else None
 
 
 def _plot(directory, model, X, y, history):
     """decision_boundary.png and history.png."""
-    from micrograd.plots import _pyplot, plot_decision_boundary, plot_history
+    import matplotlib
 
-    plt = _pyplot()
+    matplotlib.use("Agg")  # files only, even where there is a display
+    import matplotlib.pyplot as plt
+
+    from micrograd.plots import plot_decision_boundary, plot_history
+
     for name, draw in [
         ("decision_boundary.png", lambda ax: plot_decision_boundary(model, X, y, ax=ax)),
         ("history.png", lambda ax: plot_history(history, ax=ax)),
@@ -361,9 +366,12 @@ def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name,
             advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
             return _error(command, f"training diverged: {error}; {advice}", status=1)
         accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
-        skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
-        written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
-        staging.publish(OUTPUT_NAMES)
+        try:
+            skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
+            written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
+            staging.publish(OUTPUT_NAMES)
+        except OSError as error:  # e.g. the disk is full
+            return _error(command, f"writing the outputs failed: {error}", status=1)
     finally:
         staging.discard()
     for name in written:

@@ -198,3 +198,17 @@ def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
     status, out, err = run_command(*command.split(), cwd=tmp_path)
     assert status == 1 and one_line(err) == error
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_gives_one_line_status_1_and_leaves_the_old_outputs(
+    previous_run, monkeypatch, capsys
+):
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    old_files = contents(previous_run)
+    monkeypatch.setattr("micrograd.cli.save", full_disk)
+    assert main(["train", "--steps", "2", "--samples", "20", "--out", str(previous_run), "--quiet"]) == 1
+    assert "writing the outputs failed: [Errno 28] No space left on device" in one_line(capsys.readouterr().err)
+    assert contents(previous_run) == old_files
+    assert [path.name for path in previous_run.parent.iterdir()] == ["out"]

@@ -67,7 +67,7 @@ def check_size(nodes, edges, max_nodes=MAX_NODES):
     """Refuse, with a ValueError that gives the counts and what to do, a graph that graphviz would lay out slowly.
 
     `nodes` and `edges` are what `trace()` returns. Two things make graphviz's `dot` slow (measured on 2 cores): many
-    Values (the loss of 4 samples through an MLP(2, [16, 16, 1]), 623 Values, takes about 30 s), and long edges: a
+    Values (the loss of 4 samples through an MLP(2, [16, 16, 1]), 623 Values, took over 30 s), and long edges: a
     Value used by operations far apart, as `a` in `a/a/.../a`, is routed through every rank in between, and those
     bends cost as much as boxes (60 divisions, 61 Values, took 25 s). So both are bounded: at most `max_nodes` Values,
     and a total edge length — each edge counted as the number of ranks it spans, a Value sitting one rank before its
@@ -224,6 +224,7 @@ def _digraph_class():
     def run_dot(method, *args, **kwargs):
         timed_out = threading.Event()
         timer = threading.Timer(DOT_TIMEOUT, lambda: (timed_out.set(), _stop_dot_processes()))
+        timer.daemon = True  # never keeps the interpreter from exiting
         timer.start()
         try:
             return method(*args, **kwargs)

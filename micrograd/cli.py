@@ -291,19 +291,21 @@ def _draw_neuron(path, model, X):
 def run_demo(args):
     """The original micrograd demo: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + 1e-4·L2, SGD with the
     learning rate decaying linearly from 1.0 to 0.1."""
-    staging = _staging(args.out, "demo")
-    if staging is None:
-        return 2
-    X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
-    random.seed(1337)  # the original's initial weights
-    model = MLP(2, [16, 16, 1])
-    optimizer = optim.SGD(model.parameters(), lr=1.0)
+    try:
+        staging = StagedOutputs(args.out)
+    except ValueError as error:
+        return _error("demo", error, status=2)
+    with staging:
+        X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
+        random.seed(1337)  # the original's initial weights
+        model = MLP(2, [16, 16, 1])
+        optimizer = optim.SGD(model.parameters(), lr=1.0)
 
-    def train():
-        schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
-        return fit(model, X, y, "hinge", optimizer, args.steps, l2=1e-4, lr_schedule=schedule, quiet=args.quiet)
+        def train():
+            schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
+            return fit(model, X, y, "hinge", optimizer, args.steps, l2=1e-4, lr_schedule=schedule, quiet=args.quiet)
 
-    return _train_and_write("demo", staging, train, model, optimizer, X, y, "hinge")
+        return _train_and_write("demo", staging, train, model, optimizer, X, y, "hinge")
 
 
 def run_train(args):
@@ -327,28 +329,21 @@ def run_train(args):
         )
     if problem:
         return _error("train", problem, status=2)
-    staging = _staging(args.out, "train")
-    if staging is None:
-        return 2
-    X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
-    random.seed(args.seed)
-    model = MLP(2, sizes[1:], activation=args.activation)
-    lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
-    optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
-
-    def train():
-        return fit(model, X, y, loss_name, optimizer, args.steps, args.batch_size, seed=args.seed, quiet=args.quiet)
-
-    return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
-
-
-def _staging(out, command):
-    """The hidden directory next to --out where the outputs are written first, or None after a one-line error."""
     try:
-        return StagedOutputs(out)
+        staging = StagedOutputs(args.out)
     except ValueError as error:
-        _error(command, error, status=2)
-        return None
+        return _error("train", error, status=2)
+    with staging:
+        X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
+        random.seed(args.seed)
+        model = MLP(2, sizes[1:], activation=args.activation)
+        lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
+        optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
+
+        def train():
+            return fit(model, X, y, loss_name, optimizer, args.steps, args.batch_size, seed=args.seed, quiet=args.quiet)
+
+        return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
 
 
 def _error(command, message, status):
@@ -360,20 +355,17 @@ def _error(command, message, status):
 def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
     """Run `train()`, write the outputs into `staging` and publish them as a set; the exit status."""
     try:
-        try:
-            history = train()
-        except TrainingDiverged as error:
-            advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-            return _error(command, f"training diverged: {error}; {advice}", status=1)
-        accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
-        try:
-            skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
-            written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
-            staging.publish(OUTPUT_NAMES)
-        except OSError as error:  # e.g. the disk is full
-            return _error(command, f"writing the outputs failed: {error}", status=1)
-    finally:
-        staging.discard()
+        history = train()
+    except TrainingDiverged as error:
+        advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
+        return _error(command, f"training diverged: {error}; {advice}", status=1)
+    accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
+    try:
+        skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
+        written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
+        staging.publish(OUTPUT_NAMES)
+    except OSError as error:  # e.g. the disk is full
+        return _error(command, f"writing the outputs failed: {error}", status=1)
     for name in written:
         print(f"wrote {staging.out / name}")
     if skipped:

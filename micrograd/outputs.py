@@ -1,9 +1,9 @@
 """The `micrograd` command's output directory, written as a set: a reader sees the old files or the new ones, not a mix.
 
-    staging = StagedOutputs(Path("micrograd-out"))   # checks --out and makes a hidden directory next to it, at once
-    ...write the files into staging.path...
-    staging.publish(["model.json", "history.csv", ...])   # moves them into place
-    staging.discard()                                  # (in a `finally`) removes what is left after an error
+    staging = StagedOutputs(Path("micrograd-out"))  # checks --out and makes a hidden directory next to it, at once
+    with staging:                                   # on leaving, removes whatever is left in the hidden directory
+        ...write the files into staging.path...
+        staging.publish(["model.json", "history.csv", ...])  # moves them into place
 
 Before anything is trained, the constructor checks that --out can be written, by making the hidden directory next to
 it: a path that is a file, lies under a file, or cannot be created fails at once, with a one-line error.
@@ -62,6 +62,12 @@ class StagedOutputs:
     def discard(self):
         """Remove the hidden directory and whatever is still in it (nothing, after `publish`)."""
         shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.discard()  # after an error, a divergence or Ctrl-C: --out is left as it was
 
 
 @contextlib.contextmanager

@@ -105,7 +105,7 @@ class _MissingGraphviz(Exception):
 
 
 def _draw(out, picture_format, rankdir):
-    """The picture's bytes."""
+    """The picture's bytes; _MissingGraphviz when the graphviz package or Graphviz's `dot` program is missing."""
     try:
         from micrograd.viz import draw_dot  # only here: the graphviz package is needed for pictures only
 

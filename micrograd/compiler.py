@@ -288,14 +288,93 @@ def python_backend(trace):
     return namespace["program"]
 
 
+# --- 2b. passes for the numpy backend: each takes equations and gives equations (or groups of them)
+
+
+def flatten_sums(equations, keep=()):
+    """Merge every addition ("add", "sum") whose result is used once, by another addition, into that addition: the
+    chain `a + b + c + d` becomes one "sum" of four inputs. Every "sum" that comes out has as its constant the total
+    of its numbers (-0.0 when none: x + -0.0 is x, even for x = -0.0). Slots in `keep` are not merged away.
+
+    Fewer, wider operations mean fewer levels and fewer numpy calls; the additions happen in another order, so a
+    result can differ from eager's in the last bit.
+    """
+    adds = ("add", "sum")
+    uses, uses_by_adds = {}, {}
+    for equation in equations:
+        for slot in equation.inputs:
+            uses[slot] = uses.get(slot, 0) + 1
+            if equation.op in adds:
+                uses_by_adds[slot] = uses_by_adds.get(slot, 0) + 1
+    pending = {}  # slot of an addition being merged -> (its inputs, its constant), until its user takes them
+    flattened = []
+    for equation in equations:  # inputs come before their users
+        if equation.op not in adds:
+            flattened.append(equation)
+            continue
+        if equation.op == "sum":
+            constant = 0.0 + sum(number for _, number in equation.constant)  # the engine's sum starts at 0.0
+        else:
+            constant = -0.0 if equation.constant is None else equation.constant
+        inputs = []
+        for slot in equation.inputs:
+            if slot in pending:
+                merged_inputs, merged_constant = pending.pop(slot)
+                inputs += merged_inputs
+                constant += merged_constant
+            else:
+                inputs.append(slot)
+        output = equation.output
+        if uses.get(output) == 1 and uses_by_adds.get(output) == 1 and output not in keep:
+            pending[output] = (inputs, constant)
+        else:
+            flattened.append(Equation(output, "sum", tuple(inputs), constant))
+    return flattened
+
+
+def schedule_by_level(equations):
+    """Equations by level: a leaf is at level 0, an operation one above its highest input. The operations of a level
+    depend only on lower levels, so each level can run all at once, forward from the bottom, backward from the top."""
+    level_of = {}  # slot -> level; leaves are not in it (level 0)
+    levels = []
+    for equation in equations:  # inputs come first, so a level is at most one above the highest so far
+        level = 1 + max(level_of.get(slot, 0) for slot in equation.inputs)
+        if level > len(levels):
+            levels.append([])
+        levels[level - 1].append(equation)
+        level_of[equation.output] = level
+    return levels
+
+
+def group_by_operation(level):
+    """A level's equations grouped by what one numpy step can compute together: the same operation, the same number
+    of inputs, and the same exponent (for "power") or custom op. Returns {(op, arity, exponent or name): equations}."""
+    groups = {}
+    for equation in level:
+        shared = equation.constant if equation.op in ("power", "custom") else None
+        groups.setdefault((equation.op, len(equation.inputs), shared), []).append(equation)
+    return groups
+
+
 # --- 3. the program: what compile() returns
 
 
+def _numpy_installed():
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _backend(name):
+    """The backend to use: "python" or "numpy"; "auto" is numpy where it is installed."""
     if name == "auto":
-        return "python"  # numpy once the numpy backend is in
-    if name != "python":
-        raise ValueError(f"compile() backend must be 'auto' or 'python' (numpy comes next), got {name!r}")
+        return "numpy" if _numpy_installed() else "python"
+    if name not in ("python", "numpy"):
+        raise ValueError(f"compile() backend must be 'auto', 'python' or 'numpy', got {name!r}")
+    if name == "numpy" and not _numpy_installed():
+        raise ImportError("compile(backend='numpy') needs numpy (pip install numpy); backend='python' needs nothing")
     return name
 
 
@@ -311,13 +390,13 @@ class Program:
     """A compiled graph (see `compile`): `program()` recomputes it from its leaves' current numbers, adds the
     gradients into the leaves' `.grad` as `backward()` would, and returns the output's new number."""
 
-    def __init__(self, trace, backend, extra_outputs=()):
+    def __init__(self, trace, backend, output_values=()):
         self.backend = backend
         self._trace = trace
         self._leaves = trace.leaves
         self._run = _lower(trace, backend)
         # Weak keys: the program must not keep the graph alive (an output Value holds on to all it was computed from).
-        self._output_index = weakref.WeakKeyDictionary({value: i for i, value in enumerate(extra_outputs, start=1)})
+        self._output_index = weakref.WeakKeyDictionary({value: i for i, value in enumerate(output_values)})
         self._outputs = None
 
     def __call__(self):
@@ -330,7 +409,7 @@ class Program:
         return self._outputs[0]
 
     def data_of(self, value):
-        """The number that the last call computed for `value`, one of the Values given as `outputs=`."""
+        """The number that the last call computed for `value`: the compiled Value or one given as `outputs=`."""
         index = self._output_index.get(value)
         if index is None:
             raise ValueError("data_of() needs one of the Values passed to compile(..., outputs=[...])")
@@ -357,9 +436,12 @@ class TracingCheckError(RuntimeError):
 
 
 def _agree(a, b):
+    """Equal up to rounding (the numpy backend adds in another order); nan agrees with nan, inf only with itself."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
-    return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-12
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-12
 
 
 class CompiledFunction:
@@ -449,7 +531,7 @@ def compile(what, backend="auto", outputs=(), check=1):  # noqa: A001 -- microgr
         outputs = list(outputs)
         if not all(isinstance(v, Value) for v in outputs):
             raise TypeError("compile() outputs must be Values of the graph")
-        return Program(trace(what, outputs), backend, outputs)
+        return Program(trace(what, outputs), backend, [what, *outputs])
     if callable(what):
         if not isinstance(check, int) or check < 0:  # True counts as 1, False as 0
             raise ValueError(f"compile() check must be a number of calls (0 or more) or a bool, got {check!r}")

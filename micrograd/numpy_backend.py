@@ -1,0 +1,215 @@
+"""The numpy backend of `micrograd.compile`: a traced program as a few wide numpy steps instead of one Python step per
+operation.
+
+After `flatten_sums`, `schedule_by_level` and `group_by_operation` (in compiler.py), each group is operations of one
+kind whose inputs are all computed: one numpy call computes all of them. Every number lives in one array, `values`,
+where each group's results are side by side; the inputs of a group are gathered with one fancy index. Backward runs
+the levels from the top: each edge's contribution, local derivative × gradient of its operation, then one
+`np.bincount` adds all the contributions of a level into the inputs' gradients (a scatter-add that, unlike
+`grads[index] += ...`, loses no update when one input feeds many operations).
+
+The operations below are the engine's formulas on arrays, with the engine's answers at the domain edges (numpy, like
+C, gives inf and nan where Python's math module would raise).
+"""
+
+import numpy as np
+
+from micrograd.autograd import Value
+from micrograd.compiler import flatten_sums, group_by_operation, schedule_by_level
+from micrograd.functional import CUSTOM_OPS
+
+# Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
+# local derivatives as an (m, k) array, or None where they are all 1 and stay so). The constant is per operation (an
+# array: "sum", and "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's name).
+
+
+def _sum(x, constant):
+    return x.sum(axis=1) + constant, None
+
+
+def _mul(x, constant):
+    if constant is None:
+        return x[:, 0] * x[:, 1], x[:, ::-1]
+    return x[:, 0] * constant, constant[:, None]
+
+
+def _div(x, constant):
+    if constant is None:
+        a, b = x[:, 0], x[:, 1]
+        return a / b, np.stack([1.0 / b, -a / (b * b)], axis=1)
+    return x[:, 0] / constant, (1.0 / constant)[:, None]
+
+
+def _pow(x, constant):  # a ** b: 0 where it does not depend on the base (b == 0) or the exponent (a == 0, b >= 0)
+    a, b = x[:, 0], x[:, 1]
+    out = np.power(a, b)
+    d_base = np.where(b == 0, 0.0, b * np.power(a, b - 1))
+    d_exponent = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+    return out, np.stack([d_base, d_exponent], axis=1)
+
+
+def _power_of(x, n):
+    """x ** n as the engine's _power: exact shortcuts for the common exponents, C's pow otherwise."""
+    shortcuts = {2: lambda: x * x, 3: lambda: x * x * x, -1: lambda: 1.0 / x, -2: lambda: 1.0 / (x * x)}
+    shortcuts.update({0.5: lambda: np.sqrt(x), -0.5: lambda: 1.0 / np.sqrt(x)})
+    return shortcuts.get(n, lambda: np.power(x, n))()
+
+
+def _power(x, n):
+    out = _power_of(x[:, 0], n)
+    if n == 0:  # a constant: no gradient (a cut, see CUTS)
+        return out, np.zeros_like(x)
+    return out, (n * _power_of(x[:, 0], n - 1))[:, None]
+
+
+def _relu(x, constant):
+    a = x[:, 0]
+    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan, as the engine
+
+
+def _tanh(x, constant):
+    t = np.tanh(x[:, 0])
+    return t, (1 - t * t)[:, None]
+
+
+def _sigmoid(x, constant):
+    s = 1 / (1 + np.exp(-x[:, 0]))
+    return s, (s * (1 - s))[:, None]
+
+
+def _exp(x, constant):
+    e = np.exp(x[:, 0])
+    return e, e[:, None]
+
+
+def _log(x, constant):
+    return np.log(x[:, 0]), (1.0 / x[:, 0])[:, None]
+
+
+def _linear(x, constant):  # inputs are (*inputs, *weights, bias)
+    n = x.shape[1] // 2
+    inputs, weights = x[:, :n], x[:, n : 2 * n]
+    out = x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs)
+    return out, np.concatenate([weights, inputs, np.ones_like(x[:, :1])], axis=1)
+
+
+def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
+    logit, target = x[:, 0], x[:, 1]
+    log_sigmoid = np.minimum(logit, 0.0) - np.log1p(np.exp(-np.abs(logit)))
+    d_logit = 1 / (1 + np.exp(-logit)) - target
+    return (1 - target) * logit - log_sigmoid, np.stack([d_logit, -logit], axis=1)
+
+
+def _custom(x, name):  # one Python call per operation: a custom op is a function of floats
+    forward_number, local_grads_of = CUSTOM_OPS[name]
+    rows = x.tolist()
+    out = [forward_number(*row) for row in rows]
+    return np.array(out, dtype=float), np.array([local_grads_of(tuple(map(Value, row))) for row in rows], dtype=float)
+
+
+OPERATIONS = {
+    "sum": _sum,
+    "mul": _mul,
+    "div": _div,
+    "pow": _pow,
+    "power": _power,
+    "relu": _relu,
+    "tanh": _tanh,
+    "sigmoid": _sigmoid,
+    "exp": _exp,
+    "log": _log,
+    "linear": _linear,
+    "bce_with_logits": _bce_with_logits,
+    "custom": _custom,
+}
+CUTS = ("relu", "power")  # where a local derivative is 0, no gradient flows (not even 0 × inf = nan), as in the engine
+
+
+class _Group:
+    """Operations computed by one numpy step: results in values[start:end], inputs' positions in
+    edge_inputs[edge_start:edge_end] (k per operation, one operation after another)."""
+
+    def __init__(self, op, arity, constant, start, end, edge_start, edge_end):
+        self.function, self.constant, self.cut = OPERATIONS[op], constant, op in CUTS
+        self.shape = (end - start, arity)
+        self.start, self.end, self.edge_start, self.edge_end = start, end, edge_start, edge_end
+
+
+def _group_constant(op, arity, shared, equations):
+    if op in ("power", "custom"):
+        return shared
+    if op == "sum" or (op in ("mul", "div") and arity == 1):
+        return np.array([equation.constant for equation in equations], dtype=float)
+    return None
+
+
+class NumpyProgram:
+    """A traced program lowered to numpy steps; called as `program(data, grads)` like the python backend's function:
+    the leaves' numbers and gradients in, the outputs' numbers and the leaves' new gradients out."""
+
+    def __init__(self, trace):
+        number_of_leaves = len(trace.leaves)
+        equations = flatten_sums(trace.equations, keep=set(trace.outputs))
+        levels = [group_by_operation(level) for level in schedule_by_level(equations)]
+        # Positions: leaves first, then each level's groups one after another, so a group's results are a slice.
+        position = {slot: slot for slot in range(number_of_leaves)}
+        for groups in levels:
+            for group in groups.values():
+                for equation in group:
+                    position[equation.output] = len(position)
+        edge_inputs = []
+        self._levels = []  # (first position of the level, its first and last edge, its groups)
+        for groups in levels:
+            level_start, level_edge_start, steps = None, len(edge_inputs), []
+            for (op, arity, shared), group in groups.items():
+                start = position[group[0].output]
+                level_start = start if level_start is None else level_start
+                edge_start = len(edge_inputs)
+                edge_inputs += [position[slot] for equation in group for slot in equation.inputs]
+                constant = _group_constant(op, arity, shared, group)
+                steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
+            self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
+        self._edge_inputs = np.array(edge_inputs, dtype=np.intp)
+        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
+        self._contributions = np.empty(len(edge_inputs))
+        self._values = np.empty(len(position))
+        self._grads = np.empty(len(position))
+        self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
+        self._number_of_leaves = number_of_leaves
+
+    def __call__(self, data, grads):
+        with np.errstate(all="ignore"):  # inf and nan are answers here, as in the engine
+            self._forward(data)
+            self._backward(grads)
+        return self._values[self._outputs].tolist(), self._grads[: self._number_of_leaves].tolist()
+
+    def _forward(self, data):
+        values, local_grads, edge_inputs = self._values, self._local_grads, self._edge_inputs
+        values[: self._number_of_leaves] = data
+        for _, _, _, steps in self._levels:
+            for step in steps:
+                inputs = values[edge_inputs[step.edge_start : step.edge_end]].reshape(step.shape)
+                results, local = step.function(inputs, step.constant)
+                values[step.start : step.end] = results
+                if local is not None:
+                    local_grads[step.edge_start : step.edge_end].reshape(step.shape)[...] = local
+
+    def _backward(self, leaf_grads):
+        grads, local_grads, contributions = self._grads, self._local_grads, self._contributions
+        grads[: self._number_of_leaves] = leaf_grads
+        grads[self._number_of_leaves :] = 0.0
+        grads[self._outputs[0]] += 1.0
+        for level_start, edge_start, edge_end, steps in reversed(self._levels):
+            for step in steps:
+                local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
+                contribution = contributions[step.edge_start : step.edge_end].reshape(step.shape)
+                np.multiply(local, grads[step.start : step.end, None], out=contribution)
+                if step.cut:
+                    contribution[local == 0] = 0.0
+            inputs = self._edge_inputs[edge_start:edge_end]
+            grads[:level_start] += np.bincount(inputs, contributions[edge_start:edge_end], minlength=level_start)
+
+
+def numpy_backend(trace):
+    """The traced program as a NumpyProgram."""
+    return NumpyProgram(trace)

@@ -32,6 +32,7 @@ import keyword
 import math
 import re
 import weakref
+from array import array
 from typing import NamedTuple
 
 from micrograd.autograd import Value, _div, _exp, _log, _number, _pow, _sqrt, _topological_order
@@ -54,43 +55,73 @@ class Equation(NamedTuple):
     constant: object = None
 
 
-class Trace(NamedTuple):
-    """A graph as a program: slots 0 … len(leaves)-1 are the leaves (read afresh at every call), then one slot per
-    equation, in topological order (each after its inputs); `outputs` are the slots a call returns, the first being
-    the one differentiated; `names` maps the slots of labelled Values to their labels."""
-
-    leaves: list
-    equations: list
-    outputs: tuple
-    names: dict
+_OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "linear", "bce_with_logits")
 
 
-_UNARY_OPS = ("relu", "tanh", "sigmoid", "exp", "log", "linear", "bce_with_logits")
+def _constant_of(node):
+    """The number the engine folded into `node` (see Equation), or None."""
+    op, children, local_grads = node._op, node._prev, node._local_grads
+    if op == "+" and len(local_grads) > len(children):  # `v + c` and sum() keep theirs after the local derivatives
+        return local_grads[-1]
+    if op in ("*", "/") and len(children) == 1:  # d(v * c)/dv is c; `v / c` keeps c after 1 / c
+        return local_grads[-1]
+    return None
 
 
-def _equation(output, node, inputs):
-    """The Equation for `node`, computed by the engine from the Values in slots `inputs`."""
-    op, local_grads = node._op, node._local_grads
+def _equation(output, op, inputs, constant):
+    """The Equation for an operation the engine calls `op`."""
     if op == "+":
-        if len(local_grads) == len(inputs):  # a + b
-            return Equation(output, "add", inputs)
-        extra = local_grads[-1]  # the number of `v + c`, or the numbers of a fused sum
-        return Equation(output, "sum" if isinstance(extra, tuple) else "add", inputs, extra)
+        return Equation(output, "sum" if isinstance(constant, tuple) else "add", inputs, constant)
     if op in ("*", "/"):
-        constant = local_grads[-1] if len(inputs) == 1 else None  # c for `v * c`; `v / c` keeps c after 1 / c
         return Equation(output, "mul" if op == "*" else "div", inputs, constant)
     if op == "**":
         return Equation(output, "pow", inputs)
     if op.startswith("**"):  # a power by a number, kept in the name: "**2.0"
         return Equation(output, "power", inputs, float(op[2:]))
-    if op in _UNARY_OPS:
+    if op in _OPS_NAMED_AS_IN_THE_ENGINE:
         return Equation(output, op, inputs)
-    if op in CUSTOM_OPS:
-        return Equation(output, "custom", inputs, op)
-    raise ValueError(
-        f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
-        "define it with micrograd.custom_op() to make it compilable"
-    )
+    return Equation(output, "custom", inputs, op)
+
+
+class Trace:
+    """A graph as a program: slots 0 … len(leaves)-1 are the leaves (read afresh at every call), then one slot per
+    operation, in topological order (each after its inputs); `outputs` are the slots a call returns, the first being
+    the one differentiated; `names` maps the slots of labelled Values to their labels.
+
+    The operations are stored flat — the engine's name, the input slots in one array, the few folded numbers in a dict
+    — so that a program of a million operations stays small; `equations()` gives them as Equations.
+    """
+
+    def __init__(self, leaves, names):
+        self.leaves, self.names, self.outputs = leaves, names, ()
+        self.ops = []  # the engine's name of each operation: "+", "*", "**2.0", "tanh"... (shared strings)
+        self.inputs = array("i")  # the input slots of every operation, one operation after another
+        self.ends = array("i")  # where each operation's inputs end in `inputs`
+        self.constants = {}  # operation index -> the number the engine folded in, only where it did
+
+    def append(self, op, inputs, constant):
+        """Add an operation that the engine calls `op`, from `inputs` (slots), with its folded number or None."""
+        if not (op in ("+", "*", "/") or op.startswith("**") or op in _OPS_NAMED_AS_IN_THE_ENGINE or op in CUSTOM_OPS):
+            raise ValueError(
+                f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
+                "define it with micrograd.custom_op() to make it compilable"
+            )
+        if constant is not None:
+            self.constants[len(self.ops)] = constant
+        self.ops.append(op)
+        self.inputs.extend(inputs)
+        self.ends.append(len(self.inputs))
+
+    def __len__(self):
+        return len(self.ops)
+
+    def equations(self):
+        """The operations as a list of Equations, in order."""
+        equations, start, first_slot = [], 0, len(self.leaves)
+        for i, (op, end) in enumerate(zip(self.ops, self.ends)):
+            equations.append(_equation(first_slot + i, op, tuple(self.inputs[start:end]), self.constants.get(i)))
+            start = end
+        return equations
 
 
 def trace(root, outputs=()):
@@ -103,15 +134,16 @@ def trace(root, outputs=()):
             if not child._prev and child not in slot_of:
                 slot_of[child] = len(leaves)
                 leaves.append(child)
-    equations = []
+    result = Trace(leaves, {})
     for node in order:
-        output = slot_of[node] = len(leaves) + len(equations)
-        equations.append(_equation(output, node, tuple(slot_of[child] for child in node._prev)))
+        result.append(node._op, [slot_of[child] for child in node._prev], _constant_of(node))
+        slot_of[node] = len(leaves) + len(result) - 1
     for value in outputs:
         if value not in slot_of:
             raise ValueError(f"compile() got an output that the graph does not compute: {value!r}")
-    names = {slot: value.label for value, slot in slot_of.items() if value.label}
-    return Trace(leaves, equations, (slot_of[root], *(slot_of[v] for v in outputs)), names)
+    result.names = {slot: value.label for value, slot in slot_of.items() if value.label}
+    result.outputs = (slot_of[root], *(slot_of[v] for v in outputs))
+    return result
 
 
 # --- 2a. the python backend: straight-line source, compiled by Python
@@ -122,7 +154,7 @@ def _names(trace):
     and v0, v1… for the rest. A name's gradient is name + "_grad", which must not clash either."""
     taken = set(_HELPERS) | {"data", "grads", "program", "min", "abs"}
     names = []
-    for slot in range(len(trace.leaves) + len(trace.equations)):
+    for slot in range(len(trace.leaves) + len(trace)):
         name = re.sub(r"\W", "_", trace.names.get(slot, ""))
         if not name:
             name = f"x{slot}" if slot < len(trace.leaves) else f"v{slot - len(trace.leaves)}"
@@ -153,7 +185,8 @@ def _is_call(source):
 
 
 def _custom_name(op):
-    return "op_" + re.sub(r"\W", "_", op)
+    """A Python name for a custom op: other characters are written as their code ("my-op" -> "op_my_2d_op")."""
+    return "op_" + re.sub(r"\W", lambda match: f"_{ord(match.group()):x}_", op)
 
 
 _TERMS_PER_LINE = 16  # a long sum is split over several lines: Python's compiler recurses once per `+` of a line
@@ -247,16 +280,17 @@ def python_source(trace):
     lines = ["def program(data, grads):", f"    {', '.join(leaves)}{comma} = data"]
     lines.append(f"    {', '.join(grad_names)}{comma} = grads")
     lines.append("    # forward")
-    for equation in trace.equations:
+    equations = trace.equations()
+    for equation in equations:
         x = [names[slot] for slot in equation.inputs]
         lines += ["    " + line for line in _forward_lines(equation, names[equation.output], x)]
     lines.append("    # backward: as backward(), every gradient starts at 0, the output's at 1")
     root = names[trace.outputs[0]]
-    intermediates = [names[equation.output] + "_grad" for equation in trace.equations]
+    intermediates = [names[equation.output] + "_grad" for equation in equations]
     for i in range(0, len(intermediates), 8):
         lines.append(f"    {' = '.join(intermediates[i : i + 8])} = 0.0")
     lines.append(f"    {root}_grad += 1.0")
-    for equation in reversed(trace.equations):
+    for equation in reversed(equations):
         out, x = names[equation.output], [names[slot] for slot in equation.inputs]
         for i, local, condition in _chain_rule_terms(equation, out, x):
             term = f"{x[i]}_grad += {out}_grad" if local is None else f"{x[i]}_grad += {local} * {out}_grad"
@@ -274,7 +308,7 @@ _HELPERS.update({"log1p": math.log1p, "inf": math.inf, "nan": math.nan})
 def _custom_helpers(trace):
     """The forward function and local derivatives (as numbers) of each custom op in the trace, by generated name."""
     helpers = {}
-    for op in {equation.constant for equation in trace.equations if equation.op == "custom"}:
+    for op in set(trace.ops) & set(CUSTOM_OPS):
         forward_number, local_grads_of = CUSTOM_OPS[op]
         helpers[_custom_name(op)] = forward_number
         helpers[_custom_name(op) + "_grads"] = lambda *numbers, of=local_grads_of: of(tuple(map(Value, numbers)))
@@ -419,7 +453,7 @@ class Program:
 
     def __len__(self):
         """The number of operations in the program."""
-        return len(self._trace.equations)
+        return len(self._trace)
 
     def source(self):
         """The program as straight-line Python: forward, then backward (what the "python" backend runs)."""

@@ -149,7 +149,7 @@ class NumpyProgram:
 
     def __init__(self, trace):
         number_of_leaves = len(trace.leaves)
-        equations = flatten_sums(trace.equations, keep=set(trace.outputs))
+        equations = flatten_sums(trace.equations(), keep=set(trace.outputs))
         levels = [group_by_operation(level) for level in schedule_by_level(equations)]
         # Positions: leaves first, then each level's groups one after another, so a group's results are a slice.
         position = {slot: slot for slot in range(number_of_leaves)}
@@ -169,9 +169,9 @@ class NumpyProgram:
                 constant = _group_constant(op, arity, shared, group)
                 steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
             self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
-        self._edge_inputs = np.array(edge_inputs, dtype=np.intp)
+        self._edge_inputs = np.array(edge_inputs, dtype=np.int32)  # half the memory of int64
         self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
-        self._contributions = np.empty(len(edge_inputs))
+        self._contributions = np.empty(max((end - start for _, start, end, _ in self._levels), default=0))
         self._values = np.empty(len(position))
         self._grads = np.empty(len(position))
         self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
@@ -200,14 +200,16 @@ class NumpyProgram:
         grads[self._number_of_leaves :] = 0.0
         grads[self._outputs[0]] += 1.0
         for level_start, edge_start, edge_end, steps in reversed(self._levels):
-            for step in steps:
+            for step in steps:  # each edge's local derivative × the gradient of its operation
                 local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
-                contribution = contributions[step.edge_start : step.edge_end].reshape(step.shape)
+                start = step.edge_start - edge_start
+                contribution = contributions[start : start + step.edge_end - step.edge_start].reshape(step.shape)
                 np.multiply(local, grads[step.start : step.end, None], out=contribution)
                 if step.cut:
                     contribution[local == 0] = 0.0
             inputs = self._edge_inputs[edge_start:edge_end]
-            grads[:level_start] += np.bincount(inputs, contributions[edge_start:edge_end], minlength=level_start)
+            level_contributions = contributions[: edge_end - edge_start]
+            grads[:level_start] += np.bincount(inputs, level_contributions, minlength=level_start)
 
 
 def numpy_backend(trace):

@@ -35,7 +35,8 @@ import weakref
 from array import array
 from typing import NamedTuple
 
-from micrograd.autograd import Value, _div, _exp, _log, _number, _pow, _sqrt, _topological_order
+from micrograd._floats import _div, _exp, _log, _number, _pow, _sqrt
+from micrograd.autograd import Value, _topological_order
 from micrograd.functional import CUSTOM_OPS, _recording, grad
 
 # --- 1. tracing: a graph of Values -> a Trace
@@ -55,7 +56,7 @@ class Equation(NamedTuple):
     constant: object = None
 
 
-_OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "linear", "bce_with_logits")
+_OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear", "bce_with_logits")
 
 
 def _constant_of(node):
@@ -63,8 +64,10 @@ def _constant_of(node):
     op, children, local_grads = node._op, node._prev, node._local_grads
     if op == "+" and len(local_grads) > len(children):  # `v + c` and sum() keep theirs after the local derivatives
         return local_grads[-1]
-    if op in ("*", "/") and len(children) == 1:  # d(v * c)/dv is c; `v / c` keeps c after 1 / c
-        return local_grads[-1]
+    if op == "*" and len(children) == 1:  # d(v * c)/dv is c
+        return local_grads[0]
+    if op == "/" and len(children) == 1:  # d(v / c)/dv is a _OneOver, which keeps c
+        return local_grads[0].x
     return None
 
 
@@ -226,6 +229,7 @@ def _forward_lines(equation, out, x):
         "sigmoid": lambda: f"1 / (1 + exp(-{x[0]}))",
         "exp": lambda: f"exp({x[0]})",
         "log": lambda: f"log({x[0]})",
+        "reciprocal": lambda: f"div(1.0, {x[0]})",
         # losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log1p(exp(-|x|))
         "bce_with_logits": lambda: f"(1 - {x[1]}) * {x[0]} - (min({x[0]}, 0.0) - log1p(exp(-abs({x[0]}))))",
         "custom": lambda: f"{_custom_name(c)}({', '.join(x)})",
@@ -234,40 +238,54 @@ def _forward_lines(equation, out, x):
 
 
 def _chain_rule_terms(equation, out, x):
-    """(input index, local derivative as source or None for 1, condition or None) for each gradient that flows."""
-    op, c = equation.op, equation.constant
+    """(input index, contribution to its gradient as source, condition or None) for each gradient that flows: the
+    engine's local derivative times the gradient `g` of the result, computed exactly as backward() computes it."""
+    op, c, g = equation.op, equation.constant, out + "_grad"
     if op in ("add", "sum"):
-        return [(i, None, None) for i in range(len(x))]
+        return [(i, g, None) for i in range(len(x))]
     if op == "mul":
-        return [(0, _literal(c), None)] if c is not None else [(0, x[1], None), (1, x[0], None)]
-    if op == "div":
+        return (
+            [(0, f"{_literal(c)} * {g}", None)]
+            if c is not None
+            else [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
+        )
+    if op == "div":  # d/da = 1/b, applied as PyTorch does: g / b;  d/db = -(a/b)/b
         if c is not None:
-            return [(0, _literal(_div(1.0, c)), None)]
-        return [(0, f"div(1.0, {x[1]})", None), (1, f"div(-{x[0]}, {x[1]} * {x[1]})", None)]
-    if op == "pow":  # as the engine: 0 where the power does not depend on base (b == 0) or exponent (a == 0, b >= 0)
+            return [(0, f"div({g}, {_literal(c)})", None)]
+        return [(0, f"div({g}, {x[1]})", None), (1, f"-div({out}, {x[1]}) * {g}", None)]
+    if op == "pow":  # a cut where b == 0; d/db is 0 where a == 0 and b >= 0 (0 * nan would be nan)
         a, b = x
         return [
-            (0, f"(0.0 if {b} == 0 else {b} * pow({a}, {b} - 1))", None),
-            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a}))", None),
+            (0, f"0.0 if {b} == 0 else {b} * pow({a}, {b} - 1) * {g}", None),
+            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a})) * {g}", None),
         ]
     if op == "power":  # x ** 0 is a constant: no gradient flows
         if c == 0:
             return []
         power = _power_source(x[0], c - 1)  # n * x ** (n - 1), that product first, as the engine computes it
-        factor = power if _is_call(power) else f"({power})"
-        return [(0, f"{_literal(c)} * {factor}", None)]
+        return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}", None)]
     if op == "relu":  # a cut where x <= 0 (not a multiplication by 0); nan passes, as in the engine
-        return [(0, None, f"not {x[0]} <= 0")]
+        return [(0, g, f"not {x[0]} <= 0")]
     if op == "linear":
         n = len(x) // 2
-        return [(i, x[n + i], None) for i in range(n)] + [(n + i, x[i], None) for i in range(n)] + [(2 * n, None, None)]
+        weights, inputs = (
+            [(i, f"{x[n + i]} * {g}", None) for i in range(n)],
+            [(n + i, f"{x[i]} * {g}", None) for i in range(n)],
+        )
+        return weights + inputs + [(2 * n, g, None)]
     if op == "bce_with_logits":  # d/dx = σ(x) - t, d/dt = -x
-        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]})", None), (1, f"-{x[0]}", None)]
+        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}", None), (1, f"-{x[0]} * {g}", None)]
     if op == "custom":
         derivatives = f"{_custom_name(c)}_grads({', '.join(x)})"
-        return [(i, f"{derivatives}[{i}]", None) for i in range(len(x))]
-    local = {"tanh": f"(1 - {out} * {out})", "sigmoid": f"{out} * (1 - {out})", "exp": out, "log": f"div(1.0, {x[0]})"}
-    return [(0, local[op], None)]
+        return [(i, f"{derivatives}[{i}] * {g}", None) for i in range(len(x))]
+    contribution = {
+        "tanh": f"(1 - {out} * {out}) * {g}",
+        "sigmoid": f"{out} * (1 - {out}) * {g}",
+        "exp": f"{out} * {g}",
+        "log": f"div({g}, {x[0]})",  # 1/x, applied as g / x
+        "reciprocal": f"-({out} * {out}) * {g}",
+    }
+    return [(0, contribution[op], None)]
 
 
 def python_source(trace):
@@ -292,8 +310,8 @@ def python_source(trace):
     lines.append(f"    {root}_grad += 1.0")
     for equation in reversed(equations):
         out, x = names[equation.output], [names[slot] for slot in equation.inputs]
-        for i, local, condition in _chain_rule_terms(equation, out, x):
-            term = f"{x[i]}_grad += {out}_grad" if local is None else f"{x[i]}_grad += {local} * {out}_grad"
+        for i, contribution, condition in _chain_rule_terms(equation, out, x):
+            term = f"{x[i]}_grad += {contribution}"
             lines.append(f"    if {condition}: {term}" if condition else f"    {term}")
     outputs = ", ".join(names[slot] for slot in trace.outputs)
     lines.append(f"    return ({outputs},), [{', '.join(grad_names)}]")

@@ -244,11 +244,9 @@ def _chain_rule_terms(equation, out, x):
     if op in ("add", "sum"):
         return [(i, g, None) for i in range(len(x))]
     if op == "mul":
-        return (
-            [(0, f"{_literal(c)} * {g}", None)]
-            if c is not None
-            else [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
-        )
+        if c is not None:
+            return [(0, f"{_literal(c)} * {g}", None)]
+        return [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
     if op == "div":  # d/da = 1/b, applied as PyTorch does: g / b;  d/db = -(a/b)/b
         if c is not None:
             return [(0, f"div({g}, {_literal(c)})", None)]
@@ -268,11 +266,9 @@ def _chain_rule_terms(equation, out, x):
         return [(0, g, f"not {x[0]} <= 0")]
     if op == "linear":
         n = len(x) // 2
-        weights, inputs = (
-            [(i, f"{x[n + i]} * {g}", None) for i in range(n)],
-            [(n + i, f"{x[i]} * {g}", None) for i in range(n)],
-        )
-        return weights + inputs + [(2 * n, g, None)]
+        to_inputs = [(i, f"{x[n + i]} * {g}", None) for i in range(n)]  # d/dx_i = w_i
+        to_weights = [(n + i, f"{x[i]} * {g}", None) for i in range(n)]  # d/dw_i = x_i
+        return to_inputs + to_weights + [(2 * n, g, None)]
     if op == "bce_with_logits":  # d/dx = σ(x) - t, d/dt = -x
         return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}", None), (1, f"-{x[0]} * {g}", None)]
     if op == "custom":

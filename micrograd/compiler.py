@@ -36,7 +36,7 @@ from array import array
 from typing import NamedTuple
 
 from micrograd._floats import _div, _exp, _log, _number, _pow, _sqrt
-from micrograd.autograd import Value, _topological_order
+from micrograd.autograd import Value, _backward_lock, _topological_order
 from micrograd.functional import CUSTOM_OPS, _recording, grad
 
 # --- 1. tracing: a graph of Values -> a Trace
@@ -451,9 +451,10 @@ class Program:
         """Run forward and backward on the leaves' current `.data`; accumulate into their `.grad`; return the
         output's value (a float)."""
         leaves = self._leaves
-        self._outputs, grads = self._run([leaf.data for leaf in leaves], [leaf.grad for leaf in leaves])
-        for leaf, leaf_grad in zip(leaves, grads):
-            leaf.grad = leaf_grad
+        with _backward_lock:  # as backward(): one at a time, as both add into leaves' .grad (and numpy's arrays)
+            self._outputs, grads = self._run([leaf.data for leaf in leaves], [leaf.grad for leaf in leaves])
+            for leaf, leaf_grad in zip(leaves, grads):
+                leaf.grad = leaf_grad
         return self._outputs[0]
 
     def data_of(self, value):
@@ -527,7 +528,8 @@ class CompiledFunction:
         leaves = program._leaves
         number_of = dict(zip(map(id, arguments), numbers))
         data = [number_of.get(id(leaf), leaf.data) for leaf in leaves]
-        outputs, grads = program._run(data, [0.0] * len(leaves))
+        with _backward_lock:  # the numpy backend's arrays are shared by all calls
+            outputs, grads = program._run(data, [0.0] * len(leaves))
         grad_of = {id(leaf): g for leaf, g in zip(leaves, grads)}
         return outputs[0], tuple(grad_of.get(id(a), 0.0) for a in arguments)
 

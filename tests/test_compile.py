@@ -9,6 +9,7 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import weakref
 from pathlib import Path
 
@@ -448,3 +449,21 @@ def test_the_readme_examples_print_what_the_readme_says(tmp_path):
     assert len(examples) == 3
     for code, output in examples:
         assert run_example(code, tmp_path) == output
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_threads_calling_one_compiled_function_get_their_own_answers(backend):
+    f = micrograd.compile(lambda x, y: (x * y).tanh() + x, backend=backend, check=0)
+    points = [(0.1 * i, 1.0 - 0.05 * i) for i in range(40)]
+    expected = [f(*point) for point in points]
+    results = {}
+
+    def work(name):
+        results[name] = [f(*point) for point in points * 5]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(answers == expected * 5 for answers in results.values())

@@ -155,7 +155,7 @@ def trace(root, outputs=()):
 def _names(trace):
     """A Python name for every slot: the Value's label (made a valid, unique identifier), else x0, x1… for leaves
     and v0, v1… for the rest. A name's gradient is name + "_grad", which must not clash either."""
-    taken = set(_HELPERS) | {"data", "grads", "program", "min", "abs"}
+    taken = set(_HELPERS) | {"data", "grads", "program", "min", "abs"} | set(_custom_helpers(trace))
     names = []
     for slot in range(len(trace.leaves) + len(trace)):
         name = re.sub(r"\W", "_", trace.names.get(slot, ""))

@@ -375,6 +375,14 @@ def test_labels_that_are_not_python_names_still_give_a_valid_program():
     assert program() == 5.0 and (x.grad, y.grad, z.grad) == (2.0, 1.0, 1.0)
 
 
+def test_labels_do_not_clash_with_the_names_of_custom_ops():
+    double = custom_op("double_for_compile", lambda x: 2 * x, lambda x: 2.0)
+    x = Value(1.5, label="op_double_for_compile")
+    y = double(x)
+    y.label = "op_double_for_compile_grads"
+    assert micrograd.compile(y * x, backend="python")() == 4.5 and x.grad == 6.0
+
+
 def test_a_program_does_not_keep_the_graph_alive():
     x = Value(1.0)
     hidden = x * 2

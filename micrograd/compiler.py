@@ -428,9 +428,9 @@ def _backend(name):
 
 def _lower(trace, backend):
     if backend == "numpy":
-        from micrograd.numpy_backend import numpy_backend
+        from micrograd.numpy_backend import NumpyProgram  # imports numpy: only when asked for
 
-        return numpy_backend(trace)
+        return NumpyProgram(trace)
     return python_backend(trace)
 
 

@@ -62,7 +62,7 @@ def _power(x, n):
 
 def _relu(x, constant):
     a = x[:, 0]
-    return np.where(a < 0, 0.0, a), np.ones_like(x)  # keeps -0.0 and nan, as the engine; cut where a <= 0 (CUTS)
+    return np.where(a < 0, 0.0, a), None  # keeps -0.0 and nan, as the engine; derivative 1, cut where a <= 0 (CUTS)
 
 
 def _tanh(x, constant):
@@ -184,7 +184,7 @@ class NumpyProgram:
                 steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
             self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
         self._edge_inputs = np.array(edge_inputs, dtype=np.int32)  # half the memory of int64
-        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
+        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sum, relu)
         self._contributions = np.empty(max((end - start for _, start, end, _ in self._levels), default=0))
         self._values = np.empty(len(position))
         self._grads = np.empty(len(position))
@@ -230,8 +230,3 @@ class NumpyProgram:
             inputs = self._edge_inputs[edge_start:edge_end]
             level_contributions = contributions[: edge_end - edge_start]
             grads[:level_start] += np.bincount(inputs, level_contributions, minlength=level_start)
-
-
-def numpy_backend(trace):
-    """The traced program as a NumpyProgram."""
-    return NumpyProgram(trace)

@@ -41,7 +41,7 @@ def _div(x, constant):  # d/da = 1/b, kept as b (see DIVIDING); d/db = -(a/b)/b,
     return x[:, 0] / constant, constant[:, None]
 
 
-def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is cut where b == 0: see CUTS)
+def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is cut where b == 0: see _backward)
     a, b = x[:, 0], x[:, 1]
     out = np.power(a, b)
     d_base = b * np.power(a, b - 1)
@@ -57,12 +57,14 @@ def _power_of(x, n):
 
 
 def _power(x, n):
-    return _power_of(x[:, 0], n), (n * _power_of(x[:, 0], n - 1))[:, None]  # x ** 0 is cut: see CUTS
+    if n == 0:  # x ** 0 is a constant: its edge is cut (see CUT_AT_0)
+        return _power_of(x[:, 0], n), np.zeros_like(x)
+    return _power_of(x[:, 0], n), (n * _power_of(x[:, 0], n - 1))[:, None]
 
 
 def _relu(x, constant):
     a = x[:, 0]
-    return np.where(a < 0, 0.0, a), None  # keeps -0.0 and nan, as the engine; derivative 1, cut where a <= 0 (CUTS)
+    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan; 0 is a cut (CUT_AT_0)
 
 
 def _tanh(x, constant):
@@ -126,12 +128,9 @@ OPERATIONS = {
     "bce_with_logits": _bce_with_logits,
     "custom": _custom,
 }
-# Where an edge is cut, no gradient flows, not even 0 × inf = nan: (inputs, constant) -> where, as an (m, k) array.
-CUTS = {
-    "relu": lambda x, constant: x <= 0,
-    "power": lambda x, n: np.full(x.shape, n == 0),  # x ** 0 is a constant
-    "pow": lambda x, constant: np.stack([x[:, 1] == 0, np.zeros(len(x), dtype=bool)], axis=1),  # a ** b at b == 0
-}
+# Where an edge is cut, no gradient flows back, not even 0 × inf = nan. For these operations a local derivative of 0
+# means a cut (relu where x <= 0, x ** 0); a ** b's base is cut where b == 0 (see _backward).
+CUT_AT_0 = ("relu", "power")
 # The inputs whose local derivative is 1/x, applied to the gradient as PyTorch (and the engine) does, g / x: the
 # forward pass keeps x as the "local derivative" of these columns.
 DIVIDING = {"div": 0, "log": 0}
@@ -141,10 +140,10 @@ class _Group:
     """Operations computed by one numpy step: results in values[start:end], inputs' positions in
     edge_inputs[edge_start:edge_end] (k per operation, one operation after another)."""
 
+    __slots__ = ("op", "function", "constant", "dividing", "shape", "start", "end", "edge_start", "edge_end")
+
     def __init__(self, op, arity, constant, start, end, edge_start, edge_end):
-        self.function, self.constant = OPERATIONS[op], constant
-        self.cuts, self.dividing = CUTS.get(op), DIVIDING.get(op)
-        self.cut = None  # where the last forward pass cut edges, for the backward pass
+        self.op, self.function, self.constant, self.dividing = op, OPERATIONS[op], constant, DIVIDING.get(op)
         self.shape = (end - start, arity)
         self.start, self.end, self.edge_start, self.edge_end = start, end, edge_start, edge_end
 
@@ -184,7 +183,7 @@ class NumpyProgram:
                 steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
             self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
         self._edge_inputs = np.array(edge_inputs, dtype=np.int32)  # half the memory of int64
-        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sum, relu)
+        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
         self._contributions = np.empty(max((end - start for _, start, end, _ in self._levels), default=0))
         self._values = np.empty(len(position))
         self._grads = np.empty(len(position))
@@ -205,8 +204,6 @@ class NumpyProgram:
                 inputs = values[edge_inputs[step.edge_start : step.edge_end]].reshape(step.shape)
                 results, local = step.function(inputs, step.constant)
                 values[step.start : step.end] = results
-                if step.cuts is not None:
-                    step.cut = step.cuts(inputs, step.constant)
                 if local is not None:
                     local_grads[step.edge_start : step.edge_end].reshape(step.shape)[...] = local
 
@@ -225,8 +222,11 @@ class NumpyProgram:
                 if step.dividing is not None:
                     column = step.dividing
                     np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
-                if step.cut is not None:
-                    np.copyto(contribution, 0.0, where=step.cut)
+                if step.op in CUT_AT_0:
+                    np.copyto(contribution, 0.0, where=local == 0)
+                elif step.op == "pow":  # the base's edge is cut where the exponent is 0
+                    exponents = self._values[self._edge_inputs[step.edge_start + 1 : step.edge_end : 2]]
+                    np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
             inputs = self._edge_inputs[edge_start:edge_end]
             level_contributions = contributions[: edge_end - edge_start]
             grads[:level_start] += np.bincount(inputs, level_contributions, minlength=level_start)

@@ -22,7 +22,7 @@ from test_properties import build, edge_numbers, largest_term, numbers, steps
 import micrograd
 from micrograd import Value, custom_op
 from micrograd.autograd import _node, _topological_order
-from micrograd.compiler import TracingCheckError
+from micrograd.compiler import TracingCheckError, flatten_sums, group_by_operation, schedule_by_level, trace
 from micrograd.datasets import make_moons, to_signed_labels
 from micrograd.losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 from micrograd.nn import MLP
@@ -392,6 +392,29 @@ def test_a_program_does_not_keep_the_graph_alive():
     del hidden
     gc.collect()
     assert watch() is None and program() == 3.0
+
+
+# --- the passes of the numpy backend
+
+
+def test_flatten_sums_merges_a_chain_of_additions_used_once_into_one_sum():
+    a, b, c, d = (Value(x) for x in (1.0, 2.0, 3.0, 4.0))
+    shared = a * b
+    out = ((shared + c) + 2.0 + d) * shared
+    equations = flatten_sums(trace(out).equations())
+    assert [(e.op, e.inputs, e.constant) for e in equations] == [
+        ("mul", (0, 1), None),  # a * b, used twice: kept
+        ("sum", (4, 2, 3), 2.0),  # shared + c + 2.0 + d, one operation
+        ("mul", (7, 4), None),
+    ]
+
+
+def test_schedule_by_level_puts_each_operation_above_its_highest_input_and_groups_split_levels_by_operation():
+    a, b = Value(1.0), Value(2.0)
+    out = (a * b).tanh() + (a + b).tanh() * a
+    levels = schedule_by_level(trace(out).equations())
+    assert [[e.op for e in level] for level in levels] == [["mul", "add"], ["tanh", "tanh"], ["mul"], ["add"]]
+    assert list(group_by_operation(levels[0])) == [("mul", 2, None), ("add", 2, None)]
 
 
 # --- bad input

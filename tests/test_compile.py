@@ -498,3 +498,13 @@ def test_threads_calling_one_compiled_function_get_their_own_answers(backend):
     for thread in threads:
         thread.join()
     assert all(answers == expected * 5 for answers in results.values())
+
+
+def test_a_long_chain_of_additions_becomes_one_numpy_sum():
+    x = Value(0.5)
+    y = x
+    for _ in range(10_000):
+        y = y + x
+    program = micrograd.compile(y, backend="numpy")
+    assert len(program._run._levels) == 1
+    assert program() == 5000.5 and x.grad == 10_001.0

@@ -36,7 +36,7 @@ from array import array
 from typing import NamedTuple
 
 from micrograd._floats import _div, _exp, _log, _number, _pow, _sqrt
-from micrograd.autograd import Value, _backward_lock, _topological_order
+from micrograd.autograd import Value, _backward_lock, _one_over, _topological_order
 from micrograd.functional import CUSTOM_OPS, _recording, grad
 
 # --- 1. tracing: a graph of Values -> a Trace
@@ -66,8 +66,8 @@ def _constant_of(node):
         return local_grads[-1]
     if op == "*" and len(children) == 1:  # d(v * c)/dv is c
         return local_grads[0]
-    if op == "/" and len(children) == 1:  # d(v / c)/dv is a _OneOver, which keeps c
-        return local_grads[0].x
+    if op == "/" and len(children) == 1:  # `v / c` keeps c after its local derivative
+        return local_grads[-1]
     return None
 
 
@@ -247,10 +247,12 @@ def _chain_rule_terms(equation, out, x):
         if c is not None:
             return [(0, f"{_literal(c)} * {g}", None)]
         return [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
-    if op == "div":  # d/da = 1/b, applied as PyTorch does: g / b;  d/db = -(a/b)/b
-        if c is not None:
-            return [(0, f"div({g}, {_literal(c)})", None)]
-        return [(0, f"div({g}, {x[1]})", None), (1, f"-div({out}, {x[1]}) * {g}", None)]
+    if op == "div":  # d/da = 1/b as the engine's one_over(b): g / b where 1/b is not a normal float; d/db = -(a/b)/b
+        if c is not None:  # one_over(c) is known now
+            one_over = _one_over(c)
+            contribution = f"{_literal(one_over)} * {g}" if type(one_over) is float else f"div({g}, {_literal(c)})"
+            return [(0, contribution, None)]
+        return [(0, f"one_over({x[1]}) * {g}", None), (1, f"-div({out}, {x[1]}) * {g}", None)]
     if op == "pow":  # a cut where b == 0; d/db is 0 where a == 0 and b >= 0 (0 * nan would be nan)
         a, b = x
         return [
@@ -278,7 +280,7 @@ def _chain_rule_terms(equation, out, x):
         "tanh": f"(1 - {out} * {out}) * {g}",
         "sigmoid": f"{out} * (1 - {out}) * {g}",
         "exp": f"{out} * {g}",
-        "log": f"div({g}, {x[0]})",  # 1/x, applied as g / x
+        "log": f"one_over({x[0]}) * {g}",  # 1/x, as the engine applies it
         "reciprocal": f"-({out} * {out}) * {g}",
     }
     return [(0, contribution[op], None)]
@@ -316,7 +318,7 @@ def python_source(trace):
 
 # The engine's float helpers, under short names: the generated code computes exactly what the engine computes.
 _HELPERS = {"div": _div, "pow": _pow, "sqrt": _sqrt, "exp": _exp, "log": _log, "tanh": math.tanh}
-_HELPERS.update({"log1p": math.log1p, "inf": math.inf, "nan": math.nan})
+_HELPERS.update({"one_over": _one_over, "log1p": math.log1p, "inf": math.inf, "nan": math.nan})
 
 
 def _custom_helpers(trace):

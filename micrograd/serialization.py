@@ -33,7 +33,8 @@ def save(obj, path):
     optimizer's state too (to resume training exactly). load(path) gives back the same kind of object.
 
     The write is atomic: the JSON goes to a temporary file in the same directory, which then replaces `path` in one
-    step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was.
+    step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was. A symlink at `path`
+    is written through, and a file that is replaced keeps its permissions.
     """
     if isinstance(obj, dict) and set(obj) == {"model", "optimizer"}:
         model, optimizer = obj["model"], obj["optimizer"]

@@ -116,6 +116,15 @@ def test_dead_relu_and_zero_power_cut_even_an_infinite_gradient(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_division_and_log_pass_their_gradient_as_the_engine_does_where_one_over_x_is_not_normal(backend):
+    # 1/1e-310 is inf: the engine (as torch) computes grad / x there, and (1/x) * grad where 1/x is a normal float
+    points = [[1.0, 1e-310], [1.0, 1e308], [3.0, 0.7], [1.0, 0.0], [-2.0, -1e-320]]
+    assert_replays_eager(
+        lambda a, b: (a / b) * 1e-10 + (b.log() * 1e-10).relu() + a / 1e-310, [1.0, 2.0], points, backend
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_value_to_a_value_power_at_zero_base_and_zero_exponent(backend):
     points = [[0.0, 2.0], [0.0, 0.0], [1.5, 0.0], [-2.0, 3.0], [-2.0, 0.5], [0.0, -1.0], [-0.0, -1.0]]
     assert_replays_eager(lambda a, b: a**b, [1.5, 2.0], points, backend)

@@ -45,6 +45,8 @@ class Value:
 
     # --- operations: the result and, beside it, the local derivative with respect to each input
     # A plain number operand is a constant: it is folded into the result instead of becoming a node of its own.
+    # micrograd.compile needs the constant back: d(v * c)/dv is c; in `v + c` and `v / c`, c rides along as an extra
+    # entry after the local derivative, which backward's zip() (it stops at the last child) ignores.
     # Local derivatives that are always 1 share one tuple (_ONE, _ONE_ONE) instead of a new one per node.
 
     def __add__(self, other):
@@ -53,7 +55,7 @@ class Value:
         other = _number(other)
         if other is None:
             return NotImplemented
-        return _node(self.data + other, (self,), _ONE, "+")
+        return _node(self.data + other, (self,), (1.0, other), "+")
 
     def __mul__(self, other):
         if isinstance(other, Value):
@@ -72,7 +74,7 @@ class Value:
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_one_over(b),), "/")
+        return _node(_div(a, b), (self,), (_one_over(b), b), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
@@ -294,7 +296,7 @@ def _constant(x):
 
 def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
     """Sum of Values (and numbers) as one node: d(sum)/d(value) = 1 for each."""
-    total, children = 0.0, []
+    total, children, numbers = 0.0, [], []
     for v in values:
         if isinstance(v, Value):
             total += v.data
@@ -304,7 +306,9 @@ def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
             if number is None:
                 raise TypeError(f"sum() needs Values or numbers, got {type(v).__name__}")
             total += number
-    return _node(total, tuple(children), (1.0,) * len(children), "+")
+            numbers.append((len(children), number))  # added after that many Values: compile() replays the order
+    # After the local derivatives, one extra entry (ignored by backward) marks a fused sum and records its numbers.
+    return _node(total, tuple(children), (1.0,) * len(children) + (tuple(numbers),), "+")
 
 
 def linear(inputs, weights, bias):

@@ -165,16 +165,10 @@ def _op_text(node):
     op = node._op
     if op.startswith("**") and op != "**":  # a power by a constant: "**2.0" is shown as "**2"
         return f"**{float(op[2:]):g}"
-    if len(node._prev) == 1 and len(node._local_grads) == 1:  # a Value and a number, e.g. x * 2 or x + 1
-        local_grad = node._local_grads[0]
-        if op == "*":  # d(x * c)/dx is exactly c
-            return f"* {local_grad:.4g}"
-        if op == "/" and local_grad != 0 and math.isfinite(local_grad):  # d(x / c)/dx = 1 / c
-            return f"/ {1 / local_grad:.4g}"
-        if op == "+":
-            constant = node.data - node._prev[0].data
-            if constant != 0 and math.isfinite(constant):
-                return f"+ {constant:.4g}"
+    if len(node._prev) == 1 and op in ("*", "/", "+"):  # a Value and a number, e.g. x * 2 or x + 1
+        constant = node._local_grads[-1]  # d(x * c)/dx is c; `x + c` and `x / c` keep c after their derivative
+        if isinstance(constant, float):  # not a fused sum of one Value (its numbers are a tuple)
+            return f"{op} {constant:.4g}"
     return op
 
 

@@ -1,6 +1,6 @@
 """Speed and memory of this micrograd next to the original micrograd 0.1.0, measured in one run.
 
-    .venv/bin/python benchmarks/run.py            # the full run, well under three minutes
+    .venv/bin/python benchmarks/run.py            # the full run: a few minutes
     .venv/bin/python benchmarks/run.py --quick    # tiny sizes, a few seconds: checks that it all runs
 
 Installs the original from the package index into a temporary directory (`pip install --target`), then runs every

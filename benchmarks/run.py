@@ -1,7 +1,7 @@
 """Speed and memory of this micrograd next to the original micrograd 0.1.0, measured in one run.
 
     .venv/bin/python benchmarks/run.py            # the full run: a few minutes
-    .venv/bin/python benchmarks/run.py --quick    # tiny sizes, a few seconds: checks that it all runs
+    .venv/bin/python benchmarks/run.py --quick    # tiny sizes, well under a minute: checks that it all runs
 
 Installs the original from the package index into a temporary directory (`pip install --target`), then runs every
 workload of benchmarks/workloads.py once per engine, each in its own `python -S` process, so the two engines never
@@ -331,7 +331,7 @@ def checks_compiled(compiled, results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs (seconds)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs (under a minute)")
     parser.add_argument(
         "--original", metavar="DIR", help=f"use the original micrograd found in DIR instead of installing {ORIGINAL}"
     )

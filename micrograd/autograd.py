@@ -5,14 +5,16 @@ input. Nothing else is stored — no closures — so a graph is freed by referen
 `backward()` then visits the graph from the output back to the inputs and, for every edge, adds
 local derivative × gradient of the result into the input's gradient. That is the whole of reverse-mode autodiff.
 
-Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan.
-An op never raises OverflowError or "math domain error" and never returns a complex number.
+Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan (the
+helpers in micrograd/_floats.py). No op raises OverflowError or "math domain error" or returns a complex number.
 """
 
 import math
-import numbers
 import sys
+import threading
 import weakref
+
+from micrograd._floats import _div, _exp, _log, _number, _pow, _power  # C's answers where Python's math raises
 
 
 class Value:
@@ -43,8 +45,9 @@ class Value:
 
     # --- operations: the result and, beside it, the local derivative with respect to each input
     # A plain number operand is a constant: it is folded into the result instead of becoming a node of its own.
-    # Where the local derivative does not give the constant back (`v + c`, `v / c`), it rides along as an extra entry
-    # after the local derivatives: backward's zip() stops at the last child and ignores it; micrograd.compile reads it.
+    # micrograd.compile needs the constant back: d(v * c)/dv is c, and `v / c` keeps c in its _OneOver; in `v + c`, c
+    # rides along as an extra entry after the local derivative, which backward's zip() (it stops at the last child)
+    # ignores.
     # Local derivatives that are always 1 share one tuple (_ONE, _ONE_ONE) instead of a new one per node.
 
     def __add__(self, other):
@@ -66,20 +69,21 @@ class Value:
     def __truediv__(self, other):
         a = self.data
         if isinstance(other, Value):
-            b = other.data  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-            return _node(_div(a, b), (self, other), (_div(1.0, b), _div(-a, b * b)), "/")
+            b = other.data
+            out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
+            return _node(out, (self, other), (_OneOver(b), -_div(out, b)), "/")
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_div(1.0, b), b), "/")
+        return _node(_div(a, b), (self,), (_OneOver(b),), "/")  # the divisor stays in it, for compile()
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             a, b = self.data, exponent.data
             out = _pow(a, b)
-            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). PyTorch takes both as 0 where the power is
-            # constant: b == 0 for the first, a == 0 (with b >= 0) for the second.
-            d_base = 0.0 if b == 0 else b * _pow(a, b - 1)
+            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). As in PyTorch, where b == 0 the base's edge is cut
+            # (no gradient, not even nan), and where a == 0 with b >= 0 the exponent's derivative is 0 (0 * nan is nan).
+            d_base = _CUT if b == 0 else b * _pow(a, b - 1)
             d_exponent = 0.0 if a == 0 and b >= 0 else out * _log(a)
             return _node(out, (self, exponent), (d_base, d_exponent), "**")
         n = _number(exponent)
@@ -108,7 +112,12 @@ class Value:
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_div(1.0, x),), "log")
+        return _node(_log(x), (self,), (_OneOver(x),), "log")
+
+    def reciprocal(self):
+        """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
+        r = _div(1.0, self.data)
+        return _node(r, (self,), (-(r * r),), "reciprocal")
 
     # --- composite operations, built from the ones above
 
@@ -127,8 +136,8 @@ class Value:
     def __rsub__(self, other):  # other - self
         return other + (-self)
 
-    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: other * (1 / self)
-        return self**-1 * other
+    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: reciprocal(self) * other
+        return self.reciprocal() * other
 
     def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
         return _constant(other) ** self
@@ -145,16 +154,17 @@ class Value:
         Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
         `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
         """
-        if _GradMode.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
-            return _GradMode.anomaly.backward(self)
-        order = _topological_order(self)
-        for node in order:  # intermediate gradients are recomputed, not accumulated
-            node.grad = 0.0
-        self.grad += 1.0  # d(self)/d(self)
-        for node in reversed(order):  # every node after all the nodes that use it
-            grad = node.grad
-            for child, local_grad in zip(node._prev, node._local_grads):
-                child.grad += local_grad * grad
+        with _backward_lock:  # one backward() at a time: two at once on a shared graph would mix their gradients
+            if _thread_modes.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
+                return _thread_modes.anomaly.backward(self)
+            order = _topological_order(self)
+            for node in order:  # intermediate gradients are recomputed, not accumulated
+                node.grad = 0.0
+            self.grad += 1.0  # d(self)/d(self)
+            for node in reversed(order):  # every node after all the nodes that use it
+                grad = node.grad
+                for child, local_grad in zip(node._prev, node._local_grads):
+                    child.grad += local_grad * grad
 
     @property
     def label(self):
@@ -198,15 +208,56 @@ def _topological_order(root):
 _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
 
 
-class _GradMode:
-    """Whether operations record the graph; `micrograd.no_grad()` switches it off.
+# Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
 
-    `micrograd.detect_anomaly()` sets `anomaly` to its checker (in micrograd/functional.py) and `enabled` to False, so
-    that the one check in `_node` sends every new node to the checker: the common case pays nothing for it.
-    """
+
+class _OneOver(float):
+    """The local derivative 1/x, applied to a gradient as PyTorch applies it: grad / x. That rounds once, where
+    (1/x) * grad rounds twice, and it stays finite where 1/x overflows (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+
+    __slots__ = ("x",)
+
+    def __new__(cls, x):
+        one_over = super().__new__(cls, _div(1.0, x))
+        one_over.x = x
+        return one_over
+
+    def __mul__(self, grad):
+        return _div(grad, self.x)
+
+    __rmul__ = __mul__
+
+
+class _Cut(float):
+    """A local derivative of 0 that stays 0 whatever gradient it multiplies, inf and nan included: PyTorch's
+    `where(condition, 0, ...)`. Plain 0.0 * nan is nan; a cut edge passes nothing back."""
+
+    def __mul__(self, grad):
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+_CUT = _Cut(0.0)
+
+
+class _GradMode:
+    """`enabled` is True while no thread is inside no_grad() or detect_anomaly() (micrograd/functional.py sets it):
+    then `_node` records after one check, as cheap as it gets. Otherwise `_node` asks the calling thread's modes."""
 
     enabled = True
-    anomaly = None
+
+
+class _ThreadModes(threading.local):
+    """One thread's modes, as in PyTorch: a no_grad() in one thread changes nothing in the others."""
+
+    grad_enabled = True
+    anomaly = None  # inside detect_anomaly(): the checker that makes and checks every new node
+    recording = True  # grad_enabled and no anomaly checker
+
+
+_thread_modes = _ThreadModes()
+_backward_lock = threading.Lock()
 
 
 _new_value = object.__new__
@@ -217,10 +268,10 @@ def _node(data, children, local_grads, op):
     node = _new_value(Value)  # bypasses __init__: data is already a float
     node.data = data
     node.grad = 0.0
-    if _GradMode.enabled:
+    if _GradMode.enabled or _thread_modes.recording:
         node._prev, node._local_grads, node._op = children, local_grads, op
-    elif _GradMode.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
-        _GradMode.anomaly.node(node, children, local_grads, op)
+    elif _thread_modes.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
+        _thread_modes.anomaly.node(node, children, local_grads, op)
     else:  # no_grad(): a constant, as if the user had written the number
         node._prev, node._local_grads, node._op = (), (), ""
     return node
@@ -268,76 +319,3 @@ def linear(inputs, weights, bias):
     for w, x in zip(weight_data, input_data):  # left to right, as sum(w * x for ...) adds
         total += w * x
     return _node(total, (*inputs, *weights, bias), (*weight_data, *input_data, 1.0), "linear")
-
-
-# Float helpers with PyTorch's (C's) answers where Python's math module would raise.
-
-
-def _div(a, b):
-    """a / b, with ±inf or nan for a zero divisor instead of ZeroDivisionError."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0 or a != a:  # 0/0 and nan/0
-            return math.nan
-        return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-
-def _pow(base, exponent):
-    """base ** exponent as C's pow computes it: nan for a negative base and a fractional exponent, ±inf on overflow."""
-    try:
-        return math.pow(base, exponent)
-    except ValueError:  # (-8) ** (1/3), or 0 ** negative
-        if base != 0:
-            return math.nan
-    except OverflowError:
-        pass
-    # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
-    negative = math.copysign(1.0, base) < 0 and exponent % 2 == 1
-    return -math.inf if negative else math.inf
-
-
-def _power(x, n):
-    """x ** n for a constant n, as PyTorch computes it: exact shortcuts for the common exponents, C's pow otherwise."""
-    if n == 2:
-        return x * x
-    if n == 3:
-        return x * x * x
-    if n == -1:
-        return _div(1.0, x)
-    if n == -2:
-        return _div(1.0, x * x)
-    if n == 0.5:
-        return _sqrt(x)
-    if n == -0.5:
-        return _div(1.0, _sqrt(x))
-    return _pow(x, n)
-
-
-def _sqrt(x):
-    return math.sqrt(x) if x >= 0 else math.nan  # sqrt(-0.0) is -0.0, as in C
-
-
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _log(x):
-    if x > 0:
-        return math.log(x)
-    return -math.inf if x == 0 else math.nan  # log(0) = -inf; log of a negative number (or nan) = nan
-
-
-def _number(x):
-    """x as a float if it is a real number (int, float, bool, Fraction, numpy scalar...), else None."""
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real):
-        try:
-            return float(x)
-        except OverflowError:
-            raise ValueError(f"{type(x).__name__} {x} is too large for a float") from None
-    return None

@@ -32,9 +32,11 @@ import keyword
 import math
 import re
 import weakref
+from array import array
 from typing import NamedTuple
 
-from micrograd.autograd import Value, _div, _exp, _log, _number, _pow, _sqrt, _topological_order
+from micrograd._floats import _div, _exp, _log, _number, _pow, _sqrt
+from micrograd.autograd import Value, _topological_order
 from micrograd.functional import CUSTOM_OPS, _recording, grad
 
 # --- 1. tracing: a graph of Values -> a Trace
@@ -54,43 +56,75 @@ class Equation(NamedTuple):
     constant: object = None
 
 
-class Trace(NamedTuple):
-    """A graph as a program: slots 0 … len(leaves)-1 are the leaves (read afresh at every call), then one slot per
-    equation, in topological order (each after its inputs); `outputs` are the slots a call returns, the first being
-    the one differentiated; `names` maps the slots of labelled Values to their labels."""
-
-    leaves: list
-    equations: list
-    outputs: tuple
-    names: dict
+_OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear", "bce_with_logits")
 
 
-_UNARY_OPS = ("relu", "tanh", "sigmoid", "exp", "log", "linear", "bce_with_logits")
+def _constant_of(node):
+    """The number the engine folded into `node` (see Equation), or None."""
+    op, children, local_grads = node._op, node._prev, node._local_grads
+    if op == "+" and len(local_grads) > len(children):  # `v + c` and sum() keep theirs after the local derivatives
+        return local_grads[-1]
+    if op == "*" and len(children) == 1:  # d(v * c)/dv is c
+        return local_grads[0]
+    if op == "/" and len(children) == 1:  # d(v / c)/dv is a _OneOver, which keeps c
+        return local_grads[0].x
+    return None
 
 
-def _equation(output, node, inputs):
-    """The Equation for `node`, computed by the engine from the Values in slots `inputs`."""
-    op, local_grads = node._op, node._local_grads
+def _equation(output, op, inputs, constant):
+    """The Equation for an operation the engine calls `op`."""
     if op == "+":
-        if len(local_grads) == len(inputs):  # a + b
-            return Equation(output, "add", inputs)
-        extra = local_grads[-1]  # the number of `v + c`, or the numbers of a fused sum
-        return Equation(output, "sum" if isinstance(extra, tuple) else "add", inputs, extra)
+        return Equation(output, "sum" if isinstance(constant, tuple) else "add", inputs, constant)
     if op in ("*", "/"):
-        constant = local_grads[-1] if len(inputs) == 1 else None  # c for `v * c`; `v / c` keeps c after 1 / c
         return Equation(output, "mul" if op == "*" else "div", inputs, constant)
     if op == "**":
         return Equation(output, "pow", inputs)
     if op.startswith("**"):  # a power by a number, kept in the name: "**2.0"
         return Equation(output, "power", inputs, float(op[2:]))
-    if op in _UNARY_OPS:
+    if op in _OPS_NAMED_AS_IN_THE_ENGINE:
         return Equation(output, op, inputs)
-    if op in CUSTOM_OPS:
-        return Equation(output, "custom", inputs, op)
-    raise ValueError(
-        f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
-        "define it with micrograd.custom_op() to make it compilable"
-    )
+    return Equation(output, "custom", inputs, op)
+
+
+class Trace:
+    """A graph as a program: slots 0 … len(leaves)-1 are the leaves (read afresh at every call), then one slot per
+    operation, in topological order (each after its inputs); `outputs` are the slots a call returns, the first being
+    the one differentiated; `names` maps the slots of labelled Values to their labels.
+
+    The operations are stored flat — the engine's name, the input slots in one array, the few folded numbers in a dict
+    — so that a program of a million operations stays small; `equations()` gives them as Equations.
+    """
+
+    def __init__(self, leaves, names):
+        self.leaves, self.names, self.outputs = leaves, names, ()
+        self.ops = []  # the engine's name of each operation: "+", "*", "**2.0", "tanh"... (shared strings)
+        self.inputs = array("i")  # the input slots of every operation, one operation after another
+        self.ends = array("i")  # where each operation's inputs end in `inputs`
+        self.constants = {}  # operation index -> the number the engine folded in, only where it did
+
+    def append(self, op, inputs, constant):
+        """Add an operation that the engine calls `op`, from `inputs` (slots), with its folded number or None."""
+        if not (op in ("+", "*", "/") or op.startswith("**") or op in _OPS_NAMED_AS_IN_THE_ENGINE or op in CUSTOM_OPS):
+            raise ValueError(
+                f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
+                "define it with micrograd.custom_op() to make it compilable"
+            )
+        if constant is not None:
+            self.constants[len(self.ops)] = constant
+        self.ops.append(op)
+        self.inputs.extend(inputs)
+        self.ends.append(len(self.inputs))
+
+    def __len__(self):
+        return len(self.ops)
+
+    def equations(self):
+        """The operations as a list of Equations, in order."""
+        equations, start, first_slot = [], 0, len(self.leaves)
+        for i, (op, end) in enumerate(zip(self.ops, self.ends)):
+            equations.append(_equation(first_slot + i, op, tuple(self.inputs[start:end]), self.constants.get(i)))
+            start = end
+        return equations
 
 
 def trace(root, outputs=()):
@@ -103,15 +137,16 @@ def trace(root, outputs=()):
             if not child._prev and child not in slot_of:
                 slot_of[child] = len(leaves)
                 leaves.append(child)
-    equations = []
+    result = Trace(leaves, {})
     for node in order:
-        output = slot_of[node] = len(leaves) + len(equations)
-        equations.append(_equation(output, node, tuple(slot_of[child] for child in node._prev)))
+        result.append(node._op, [slot_of[child] for child in node._prev], _constant_of(node))
+        slot_of[node] = len(leaves) + len(result) - 1
     for value in outputs:
         if value not in slot_of:
             raise ValueError(f"compile() got an output that the graph does not compute: {value!r}")
-    names = {slot: value.label for value, slot in slot_of.items() if value.label}
-    return Trace(leaves, equations, (slot_of[root], *(slot_of[v] for v in outputs)), names)
+    result.names = {slot: value.label for value, slot in slot_of.items() if value.label}
+    result.outputs = (slot_of[root], *(slot_of[v] for v in outputs))
+    return result
 
 
 # --- 2a. the python backend: straight-line source, compiled by Python
@@ -122,7 +157,7 @@ def _names(trace):
     and v0, v1… for the rest. A name's gradient is name + "_grad", which must not clash either."""
     taken = set(_HELPERS) | {"data", "grads", "program", "min", "abs"}
     names = []
-    for slot in range(len(trace.leaves) + len(trace.equations)):
+    for slot in range(len(trace.leaves) + len(trace)):
         name = re.sub(r"\W", "_", trace.names.get(slot, ""))
         if not name:
             name = f"x{slot}" if slot < len(trace.leaves) else f"v{slot - len(trace.leaves)}"
@@ -153,7 +188,8 @@ def _is_call(source):
 
 
 def _custom_name(op):
-    return "op_" + re.sub(r"\W", "_", op)
+    """A Python name for a custom op: other characters are written as their code ("my-op" -> "op_my_2d_op")."""
+    return "op_" + re.sub(r"\W", lambda match: f"_{ord(match.group()):x}_", op)
 
 
 _TERMS_PER_LINE = 16  # a long sum is split over several lines: Python's compiler recurses once per `+` of a line
@@ -193,6 +229,7 @@ def _forward_lines(equation, out, x):
         "sigmoid": lambda: f"1 / (1 + exp(-{x[0]}))",
         "exp": lambda: f"exp({x[0]})",
         "log": lambda: f"log({x[0]})",
+        "reciprocal": lambda: f"div(1.0, {x[0]})",
         # losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log1p(exp(-|x|))
         "bce_with_logits": lambda: f"(1 - {x[1]}) * {x[0]} - (min({x[0]}, 0.0) - log1p(exp(-abs({x[0]}))))",
         "custom": lambda: f"{_custom_name(c)}({', '.join(x)})",
@@ -201,40 +238,50 @@ def _forward_lines(equation, out, x):
 
 
 def _chain_rule_terms(equation, out, x):
-    """(input index, local derivative as source or None for 1, condition or None) for each gradient that flows."""
-    op, c = equation.op, equation.constant
+    """(input index, contribution to its gradient as source, condition or None) for each gradient that flows: the
+    engine's local derivative times the gradient `g` of the result, computed exactly as backward() computes it."""
+    op, c, g = equation.op, equation.constant, out + "_grad"
     if op in ("add", "sum"):
-        return [(i, None, None) for i in range(len(x))]
+        return [(i, g, None) for i in range(len(x))]
     if op == "mul":
-        return [(0, _literal(c), None)] if c is not None else [(0, x[1], None), (1, x[0], None)]
-    if op == "div":
         if c is not None:
-            return [(0, _literal(_div(1.0, c)), None)]
-        return [(0, f"div(1.0, {x[1]})", None), (1, f"div(-{x[0]}, {x[1]} * {x[1]})", None)]
-    if op == "pow":  # as the engine: 0 where the power does not depend on base (b == 0) or exponent (a == 0, b >= 0)
+            return [(0, f"{_literal(c)} * {g}", None)]
+        return [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
+    if op == "div":  # d/da = 1/b, applied as PyTorch does: g / b;  d/db = -(a/b)/b
+        if c is not None:
+            return [(0, f"div({g}, {_literal(c)})", None)]
+        return [(0, f"div({g}, {x[1]})", None), (1, f"-div({out}, {x[1]}) * {g}", None)]
+    if op == "pow":  # a cut where b == 0; d/db is 0 where a == 0 and b >= 0 (0 * nan would be nan)
         a, b = x
         return [
-            (0, f"(0.0 if {b} == 0 else {b} * pow({a}, {b} - 1))", None),
-            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a}))", None),
+            (0, f"0.0 if {b} == 0 else {b} * pow({a}, {b} - 1) * {g}", None),
+            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a})) * {g}", None),
         ]
     if op == "power":  # x ** 0 is a constant: no gradient flows
         if c == 0:
             return []
         power = _power_source(x[0], c - 1)  # n * x ** (n - 1), that product first, as the engine computes it
-        factor = power if _is_call(power) else f"({power})"
-        return [(0, f"{_literal(c)} * {factor}", None)]
+        return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}", None)]
     if op == "relu":  # a cut where x <= 0 (not a multiplication by 0); nan passes, as in the engine
-        return [(0, None, f"not {x[0]} <= 0")]
+        return [(0, g, f"not {x[0]} <= 0")]
     if op == "linear":
         n = len(x) // 2
-        return [(i, x[n + i], None) for i in range(n)] + [(n + i, x[i], None) for i in range(n)] + [(2 * n, None, None)]
+        to_inputs = [(i, f"{x[n + i]} * {g}", None) for i in range(n)]  # d/dx_i = w_i
+        to_weights = [(n + i, f"{x[i]} * {g}", None) for i in range(n)]  # d/dw_i = x_i
+        return to_inputs + to_weights + [(2 * n, g, None)]
     if op == "bce_with_logits":  # d/dx = σ(x) - t, d/dt = -x
-        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]})", None), (1, f"-{x[0]}", None)]
+        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}", None), (1, f"-{x[0]} * {g}", None)]
     if op == "custom":
         derivatives = f"{_custom_name(c)}_grads({', '.join(x)})"
-        return [(i, f"{derivatives}[{i}]", None) for i in range(len(x))]
-    local = {"tanh": f"(1 - {out} * {out})", "sigmoid": f"{out} * (1 - {out})", "exp": out, "log": f"div(1.0, {x[0]})"}
-    return [(0, local[op], None)]
+        return [(i, f"{derivatives}[{i}] * {g}", None) for i in range(len(x))]
+    contribution = {
+        "tanh": f"(1 - {out} * {out}) * {g}",
+        "sigmoid": f"{out} * (1 - {out}) * {g}",
+        "exp": f"{out} * {g}",
+        "log": f"div({g}, {x[0]})",  # 1/x, applied as g / x
+        "reciprocal": f"-({out} * {out}) * {g}",
+    }
+    return [(0, contribution[op], None)]
 
 
 def python_source(trace):
@@ -247,19 +294,20 @@ def python_source(trace):
     lines = ["def program(data, grads):", f"    {', '.join(leaves)}{comma} = data"]
     lines.append(f"    {', '.join(grad_names)}{comma} = grads")
     lines.append("    # forward")
-    for equation in trace.equations:
+    equations = trace.equations()
+    for equation in equations:
         x = [names[slot] for slot in equation.inputs]
         lines += ["    " + line for line in _forward_lines(equation, names[equation.output], x)]
     lines.append("    # backward: as backward(), every gradient starts at 0, the output's at 1")
     root = names[trace.outputs[0]]
-    intermediates = [names[equation.output] + "_grad" for equation in trace.equations]
+    intermediates = [names[equation.output] + "_grad" for equation in equations]
     for i in range(0, len(intermediates), 8):
         lines.append(f"    {' = '.join(intermediates[i : i + 8])} = 0.0")
     lines.append(f"    {root}_grad += 1.0")
-    for equation in reversed(trace.equations):
+    for equation in reversed(equations):
         out, x = names[equation.output], [names[slot] for slot in equation.inputs]
-        for i, local, condition in _chain_rule_terms(equation, out, x):
-            term = f"{x[i]}_grad += {out}_grad" if local is None else f"{x[i]}_grad += {local} * {out}_grad"
+        for i, contribution, condition in _chain_rule_terms(equation, out, x):
+            term = f"{x[i]}_grad += {contribution}"
             lines.append(f"    if {condition}: {term}" if condition else f"    {term}")
     outputs = ", ".join(names[slot] for slot in trace.outputs)
     lines.append(f"    return ({outputs},), [{', '.join(grad_names)}]")
@@ -274,7 +322,7 @@ _HELPERS.update({"log1p": math.log1p, "inf": math.inf, "nan": math.nan})
 def _custom_helpers(trace):
     """The forward function and local derivatives (as numbers) of each custom op in the trace, by generated name."""
     helpers = {}
-    for op in {equation.constant for equation in trace.equations if equation.op == "custom"}:
+    for op in set(trace.ops) & set(CUSTOM_OPS):
         forward_number, local_grads_of = CUSTOM_OPS[op]
         helpers[_custom_name(op)] = forward_number
         helpers[_custom_name(op) + "_grads"] = lambda *numbers, of=local_grads_of: of(tuple(map(Value, numbers)))
@@ -419,7 +467,7 @@ class Program:
 
     def __len__(self):
         """The number of operations in the program."""
-        return len(self._trace.equations)
+        return len(self._trace)
 
     def source(self):
         """The program as straight-line Python: forward, then backward (what the "python" backend runs)."""

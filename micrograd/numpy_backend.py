@@ -33,17 +33,18 @@ def _mul(x, constant):
     return x[:, 0] * constant, constant[:, None]
 
 
-def _div(x, constant):
+def _div(x, constant):  # d/da = 1/b, kept as b (see DIVIDING); d/db = -(a/b)/b, as PyTorch computes them
     if constant is None:
         a, b = x[:, 0], x[:, 1]
-        return a / b, np.stack([1.0 / b, -a / (b * b)], axis=1)
-    return x[:, 0] / constant, (1.0 / constant)[:, None]
+        out = a / b
+        return out, np.stack([b, -(out / b)], axis=1)
+    return x[:, 0] / constant, constant[:, None]
 
 
-def _pow(x, constant):  # a ** b: 0 where it does not depend on the base (b == 0) or the exponent (a == 0, b >= 0)
+def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is cut where b == 0: see CUTS)
     a, b = x[:, 0], x[:, 1]
     out = np.power(a, b)
-    d_base = np.where(b == 0, 0.0, b * np.power(a, b - 1))
+    d_base = b * np.power(a, b - 1)
     d_exponent = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
     return out, np.stack([d_base, d_exponent], axis=1)
 
@@ -56,15 +57,12 @@ def _power_of(x, n):
 
 
 def _power(x, n):
-    out = _power_of(x[:, 0], n)
-    if n == 0:  # a constant: no gradient (a cut, see CUTS)
-        return out, np.zeros_like(x)
-    return out, (n * _power_of(x[:, 0], n - 1))[:, None]
+    return _power_of(x[:, 0], n), (n * _power_of(x[:, 0], n - 1))[:, None]  # x ** 0 is cut: see CUTS
 
 
 def _relu(x, constant):
     a = x[:, 0]
-    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan, as the engine
+    return np.where(a < 0, 0.0, a), np.ones_like(x)  # keeps -0.0 and nan, as the engine; cut where a <= 0 (CUTS)
 
 
 def _tanh(x, constant):
@@ -82,8 +80,13 @@ def _exp(x, constant):
     return e, e[:, None]
 
 
-def _log(x, constant):
-    return np.log(x[:, 0]), (1.0 / x[:, 0])[:, None]
+def _log(x, constant):  # d/dx = 1/x, kept as x (see DIVIDING)
+    return np.log(x[:, 0]), x
+
+
+def _reciprocal(x, constant):
+    r = 1.0 / x[:, 0]
+    return r, -(r * r)[:, None]
 
 
 def _linear(x, constant):  # inputs are (*inputs, *weights, bias)
@@ -118,11 +121,20 @@ OPERATIONS = {
     "sigmoid": _sigmoid,
     "exp": _exp,
     "log": _log,
+    "reciprocal": _reciprocal,
     "linear": _linear,
     "bce_with_logits": _bce_with_logits,
     "custom": _custom,
 }
-CUTS = ("relu", "power")  # where a local derivative is 0, no gradient flows (not even 0 × inf = nan), as in the engine
+# Where an edge is cut, no gradient flows, not even 0 × inf = nan: (inputs, constant) -> where, as an (m, k) array.
+CUTS = {
+    "relu": lambda x, constant: x <= 0,
+    "power": lambda x, n: np.full(x.shape, n == 0),  # x ** 0 is a constant
+    "pow": lambda x, constant: np.stack([x[:, 1] == 0, np.zeros(len(x), dtype=bool)], axis=1),  # a ** b at b == 0
+}
+# The inputs whose local derivative is 1/x, applied to the gradient as PyTorch (and the engine) does, g / x: the
+# forward pass keeps x as the "local derivative" of these columns.
+DIVIDING = {"div": 0, "log": 0}
 
 
 class _Group:
@@ -130,7 +142,9 @@ class _Group:
     edge_inputs[edge_start:edge_end] (k per operation, one operation after another)."""
 
     def __init__(self, op, arity, constant, start, end, edge_start, edge_end):
-        self.function, self.constant, self.cut = OPERATIONS[op], constant, op in CUTS
+        self.function, self.constant = OPERATIONS[op], constant
+        self.cuts, self.dividing = CUTS.get(op), DIVIDING.get(op)
+        self.cut = None  # where the last forward pass cut edges, for the backward pass
         self.shape = (end - start, arity)
         self.start, self.end, self.edge_start, self.edge_end = start, end, edge_start, edge_end
 
@@ -149,7 +163,7 @@ class NumpyProgram:
 
     def __init__(self, trace):
         number_of_leaves = len(trace.leaves)
-        equations = flatten_sums(trace.equations, keep=set(trace.outputs))
+        equations = flatten_sums(trace.equations(), keep=set(trace.outputs))
         levels = [group_by_operation(level) for level in schedule_by_level(equations)]
         # Positions: leaves first, then each level's groups one after another, so a group's results are a slice.
         position = {slot: slot for slot in range(number_of_leaves)}
@@ -169,9 +183,9 @@ class NumpyProgram:
                 constant = _group_constant(op, arity, shared, group)
                 steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
             self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
-        self._edge_inputs = np.array(edge_inputs, dtype=np.intp)
+        self._edge_inputs = np.array(edge_inputs, dtype=np.int32)  # half the memory of int64
         self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
-        self._contributions = np.empty(len(edge_inputs))
+        self._contributions = np.empty(max((end - start for _, start, end, _ in self._levels), default=0))
         self._values = np.empty(len(position))
         self._grads = np.empty(len(position))
         self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
@@ -191,6 +205,8 @@ class NumpyProgram:
                 inputs = values[edge_inputs[step.edge_start : step.edge_end]].reshape(step.shape)
                 results, local = step.function(inputs, step.constant)
                 values[step.start : step.end] = results
+                if step.cuts is not None:
+                    step.cut = step.cuts(inputs, step.constant)
                 if local is not None:
                     local_grads[step.edge_start : step.edge_end].reshape(step.shape)[...] = local
 
@@ -200,14 +216,20 @@ class NumpyProgram:
         grads[self._number_of_leaves :] = 0.0
         grads[self._outputs[0]] += 1.0
         for level_start, edge_start, edge_end, steps in reversed(self._levels):
-            for step in steps:
+            for step in steps:  # each edge's local derivative × the gradient of its operation
                 local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
-                contribution = contributions[step.edge_start : step.edge_end].reshape(step.shape)
-                np.multiply(local, grads[step.start : step.end, None], out=contribution)
-                if step.cut:
-                    contribution[local == 0] = 0.0
+                start = step.edge_start - edge_start
+                contribution = contributions[start : start + step.edge_end - step.edge_start].reshape(step.shape)
+                grad = grads[step.start : step.end, None]
+                np.multiply(local, grad, out=contribution)
+                if step.dividing is not None:
+                    column = step.dividing
+                    np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
+                if step.cut is not None:
+                    np.copyto(contribution, 0.0, where=step.cut)
             inputs = self._edge_inputs[edge_start:edge_end]
-            grads[:level_start] += np.bincount(inputs, contributions[edge_start:edge_end], minlength=level_start)
+            level_contributions = contributions[: edge_end - edge_start]
+            grads[:level_start] += np.bincount(inputs, level_contributions, minlength=level_start)
 
 
 def numpy_backend(trace):

@@ -123,7 +123,8 @@ def _op_text(node):
     if op.startswith("**") and op != "**":  # a power by a constant: "**2.0" is shown as "**2"
         return f"**{float(op[2:]):g}"
     if len(node._prev) == 1 and op in ("*", "/", "+"):  # a Value and a number, e.g. x * 2 or x + 1
-        constant = node._local_grads[-1]  # d(x * c)/dx is c; `x + c` and `x / c` keep c after their derivative
+        # d(x * c)/dx is c; `x / c` keeps c in its local derivative (a _OneOver), `x + c` after it
+        constant = node._local_grads[0].x if op == "/" else node._local_grads[-1]
         if isinstance(constant, float):  # not a fused sum of one Value (its numbers are a tuple)
             return f"{op} {constant:.4g}"
     return op

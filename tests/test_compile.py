@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ops_vs_torch import BINARY, CONSTANTS, POINTS, UNARY, WITH_A_CONSTANT
-from test_properties import build, numbers, step
+from test_properties import build, edge_numbers, numbers, steps
 
 import micrograd
 from micrograd import Value, custom_op
@@ -133,8 +133,8 @@ def test_custom_op_compiles(backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=60, deadline=None)
 @given(
-    inputs=st.lists(numbers, min_size=1, max_size=4),
-    program=st.lists(step, min_size=1, max_size=12),
+    inputs=st.lists(edge_numbers, min_size=1, max_size=4),
+    program=st.lists(steps(edge_numbers), min_size=1, max_size=12),
     shift=numbers,
 )
 def test_random_graphs_replay_eager_at_other_points(backend, inputs, program, shift):

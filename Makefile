@@ -11,7 +11,7 @@ test:
 	.venv/bin/ruff format --check .
 	.venv/bin/python -m pytest
 
-# Speed and memory next to the original micrograd 0.1.0 (installs it into a temporary directory); about a minute.
+# Speed and memory next to the original micrograd 0.1.0 (installs it into a temporary directory); a few minutes.
 .PHONY: bench
 bench:
 	@bash scripts/setup.sh bench

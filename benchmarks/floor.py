@@ -4,7 +4,8 @@ Same data, same initial weights (drawn as `MLP(2, [16, 16, 1])` draws them after
 + 1e-4·L2 and SGD update; the backward pass is the chain rule applied by hand. No engine can do less work than this in
 pure Python, so "ours / floor" says how much the autograd machinery costs.
 
-Run by benchmarks/run.py in a subprocess: `python floor.py STEPS N_SAMPLES` prints one JSON object.
+Run by benchmarks/run.py in a subprocess: `python floor.py STEPS N_SAMPLES [WIDTH]` prints one JSON object (WIDTH is
+the size of both hidden layers: 16, the demo's, unless given).
 """
 
 import json
@@ -90,9 +91,9 @@ def training_step(layers, X, y, learning_rate):
     return loss
 
 
-def main(steps, n_samples):
+def main(steps, n_samples, width=16):
     X, y = make_moons(n_samples)
-    layers = initial_layers([2, 16, 16, 1])
+    layers = initial_layers([2, width, width, 1])
     times, losses = [], []
     for k in range(steps):
         start = time.process_time()
@@ -102,4 +103,4 @@ def main(steps, n_samples):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(*map(int, sys.argv[1:4]))

@@ -1,12 +1,13 @@
 """Speed and memory of this micrograd next to the original micrograd 0.1.0, measured in one run.
 
-    .venv/bin/python benchmarks/run.py            # the full run, well under three minutes
-    .venv/bin/python benchmarks/run.py --quick    # tiny sizes, a few seconds: checks that it all runs
+    .venv/bin/python benchmarks/run.py            # the full run: a few minutes
+    .venv/bin/python benchmarks/run.py --quick    # tiny sizes, well under a minute: checks that it all runs
 
 Installs the original from the package index into a temporary directory (`pip install --target`), then runs every
 workload of benchmarks/workloads.py once per engine, each in its own `python -S` process, so the two engines never
-share an import. Prints a table of medians and ratios, then checks that both engines computed the same numbers; exits
-with status 1 if they did not.
+share an import. Prints a table of medians and ratios, then a second table: the demo step compiled
+(`micrograd.compile`), by hand (floor.py) and in batched PyTorch (pytorch_step.py, when torch is installed), also on a
+larger workload. Then checks that everything computed the same numbers; exits with status 1 if not.
 """
 
 import argparse
@@ -32,6 +33,8 @@ FULL = {
     "grid": (100, 100),  # op-by-op graph: width, layers (50,099 operations)
     "grid_repeats": {"ours": 15, "original": 5},
     "chain_cap": 1_000_000,
+    "compiled_steps": 50,  # also PyTorch's
+    "large": {"points": 1000, "width": 32, "eager_steps": 3, "compiled_steps": 20},
 }
 QUICK = {
     "demo_points": 20,
@@ -40,6 +43,8 @@ QUICK = {
     "grid": (10, 10),
     "grid_repeats": {"ours": 2, "original": 1},
     "chain_cap": 10_000,
+    "compiled_steps": 2,
+    "large": {"points": 40, "width": 4, "eager_steps": 1, "compiled_steps": 2},
 }
 
 
@@ -70,10 +75,20 @@ def run_workload(engine_dir, task, *args, numpy_in=None):
     return json.loads(result.stdout)
 
 
-def run_floor(steps, n_samples):
-    command = [sys.executable, "-S", str(HERE / "floor.py"), str(steps), str(n_samples)]
-    print(f"  hand-written floor {steps} {n_samples}", file=sys.stderr, flush=True)
+def run_script(script, *args, site=False):
+    """Run benchmarks/script with args in a fresh process (`python -S` unless it needs site-packages); its JSON."""
+    command = [sys.executable, *([] if site else ["-S"]), str(HERE / script), *map(str, args)]
+    print(f"  {script} {' '.join(map(str, args))}", file=sys.stderr, flush=True)
     return json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout)
+
+
+def have_torch():
+    """Whether PyTorch is installed (the `bench` extra installs it): the PyTorch rows need it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def measure(engines, sizes):
@@ -91,8 +106,34 @@ def measure(engines, sizes):
             "memory": run_workload(engine_dir, "op_graph_memory", width, layers),
             "chain": run_workload(engine_dir, "deepest_chain", sizes["chain_cap"]),
         }
-    floor = run_floor(sizes["floor_steps"], sizes["demo_points"])
+    floor = run_script("floor.py", sizes["floor_steps"], sizes["demo_points"])
     return results, floor
+
+
+def measure_compiled(ours_dir, sizes):
+    """The demo step and the larger workload: {workload: {way: result}}, ways being eager, compiled with each backend,
+    the hand-written floor and batched PyTorch (None when torch or numpy is missing). The original is not run on the
+    larger workload (see README: its recursive backward() cannot get through that graph)."""
+    numpy_in, torch_in = numpy_dir(), have_torch()
+    demo_points, steps, large = sizes["demo_points"], sizes["compiled_steps"], sizes["large"]
+    points, width = large["points"], large["width"]
+    return {
+        "demo": {
+            "numpy": numpy_in
+            and run_workload(ours_dir, "demo_compiled", steps, demo_points, "numpy", numpy_in=numpy_in),
+            "python": run_workload(ours_dir, "demo_compiled", steps, demo_points, "python"),
+            "torch": torch_in and run_script("pytorch_step.py", steps, demo_points, 16, site=True),
+        },
+        "large": {
+            "eager": run_workload(ours_dir, "demo", large["eager_steps"], points, "floats", width),
+            "numpy": numpy_in
+            and run_workload(
+                ours_dir, "demo_compiled", large["compiled_steps"], points, "numpy", width, numpy_in=numpy_in
+            ),
+            "floor": run_script("floor.py", large["eager_steps"], points, width),
+            "torch": torch_in and run_script("pytorch_step.py", large["compiled_steps"], points, width, site=True),
+        },
+    }
 
 
 def relative_difference(a, b):
@@ -172,8 +213,81 @@ def table(results, floor):
     return rows
 
 
-def format_table(rows):
-    header = ("", "ours", "original", "original / ours")
+def table_compiled(compiled, results, floor, sizes):
+    """The second table's header and rows: (way, demo step, larger workload's step, larger / demo)."""
+    demo, large = compiled["demo"], compiled["large"]
+    width = sizes["large"]["width"]
+    header = (
+        "one training step",
+        f"{sizes['demo_points']} points, [16, 16, 1]",
+        f"{sizes['large']['points']:,} points, [{width}, {width}, 1]",
+        "larger / demo",
+    )
+    eager = {"demo": results["ours"]["demo_floats"], "large": large["eager"]}
+    demo_times = {
+        "original": results["original"]["demo_floats"],
+        "eager": eager["demo"],
+        "numpy": demo["numpy"],
+        "python": demo["python"],
+        "floor": floor,
+        "torch": demo["torch"],
+    }
+
+    def time_of(result):
+        return milliseconds(result["step_s"]) if result else "not run"
+
+    def ratio_of(slow, fast):
+        return ratio(slow["step_s"], fast["step_s"]) if slow and fast else ""
+
+    rows = []
+    for way, label in [
+        ("original", "original micrograd 0.1.0"),
+        ("eager", "eager (ours)"),
+        ("numpy", "compiled, numpy backend"),
+        ("python", "compiled, generated-Python backend"),
+        ("floor", "hand-written floor, no autograd"),
+        ("torch", "batched PyTorch float64, 1 thread"),
+    ]:
+        small, big = demo_times[way], large.get(way)
+        rows.append((label, time_of(small), time_of(big), ratio_of(big, small)))
+    for label, slow, fast in [
+        ("original / compiled (numpy)", "original", "numpy"),
+        ("eager / compiled (numpy)", "eager", "numpy"),
+        ("compiled (numpy) / PyTorch", "numpy", "torch"),
+        ("compiled (numpy) / floor", "numpy", "floor"),
+        ("compiled (generated Python) / floor", "python", "floor"),
+    ]:
+        rows.append(
+            (label, ratio_of(demo_times[slow], demo_times[fast]), ratio_of(large.get(slow), large.get(fast)), "")
+        )
+
+    def compile_cost(program, eager_step):
+        return f"{(program['trace_s'] + program['compile_s']) / eager_step['step_s']:.1f}" if program else ""
+
+    def bytes_per_operation(program):
+        return f"{program['program_bytes'] / program['operations']:.0f}" if program else ""
+
+    for backend in ("numpy", "python"):
+        rows += [
+            (
+                f"tracing + compiling ({backend}), in eager steps",
+                compile_cost(demo[backend], eager["demo"]),
+                compile_cost(large.get(backend), eager["large"]),
+                "",
+            ),
+            (
+                f"program memory ({backend}), bytes per operation",
+                bytes_per_operation(demo[backend]),
+                bytes_per_operation(large.get(backend)),
+                "",
+            ),
+        ]
+    operations = [f"{program['operations']:,}" if program else "" for program in (demo["python"], large["numpy"])]
+    rows.append(("operations in the compiled program", *operations, ""))
+    return header, rows
+
+
+def format_table(rows, header=("", "ours", "original", "original / ours")):
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     lines = []
     for row in [header, *rows]:
@@ -197,9 +311,27 @@ def checks(results, floor):
     return [line for line, _ in lines], all(ok for _, ok in lines)
 
 
+def checks_compiled(compiled, results):
+    """Lines saying whether compiled programs, the floor and PyTorch computed the eager engine's losses; and whether
+    all did."""
+    demo, large = compiled["demo"], compiled["large"]
+    eager = {"demo": results["ours"]["demo_floats"]["losses"], "larger": large["eager"]["losses"]}
+    lines = []
+    for workload, ways in [("demo", demo), ("larger", large)]:
+        for way, label in [
+            ("numpy", "compiled (numpy)"),
+            ("python", "compiled (generated Python)"),
+            ("floor", "hand-written floor"),
+            ("torch", "PyTorch"),
+        ]:
+            if ways.get(way):
+                lines.append(check(f"{workload} losses, {label} vs eager", ways[way]["losses"], eager[workload]))
+    return [line for line, _ in lines], all(ok for _, ok in lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs (seconds)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs (under a minute)")
     parser.add_argument(
         "--original", metavar="DIR", help=f"use the original micrograd found in DIR instead of installing {ORIGINAL}"
     )
@@ -219,7 +351,9 @@ def main(argv=None):
             original_dir = Path(temporary)
         print("Measuring (each line is one fresh process):", file=sys.stderr, flush=True)
         results, floor = measure({"ours": ROOT, "original": original_dir}, sizes)
+    compiled = measure_compiled(ROOT, sizes)
     lines, all_ok = checks(results, floor)
+    compiled_lines, compiled_ok = checks_compiled(compiled, results)
     print(
         f"micrograd benchmark, {datetime.date.today()}: Python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs{' (--quick: tiny sizes, the numbers mean nothing)' if options.quick else ''}"
@@ -235,8 +369,13 @@ def main(argv=None):
     print()
     print(format_table(table(results, floor)))
     print()
-    print("\n".join(lines))
-    return 0 if all_ok else 1
+    header, rows = table_compiled(compiled, results, floor, sizes)
+    print(f"compiled: median of {sizes['compiled_steps']} steps (also PyTorch's); larger workload: median of ", end="")
+    print(f"{sizes['large']['eager_steps']} eager and {sizes['large']['compiled_steps']} compiled steps")
+    print(format_table(rows, header))
+    print()
+    print("\n".join(lines + compiled_lines))
+    return 0 if all_ok and compiled_ok else 1
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ VIZ_EXTRA = "pip install 'micrograd[viz]'"
 MAX_STEPS = 1_000_000
 MAX_SAMPLES = 10_000
 MAX_WEIGHT_USES = 10_000_000  # points per step × parameters: a step's graph takes about 50 bytes per use, 0.5 GB here
+COMPILE_HELP = "trace the training step once and replay it (micrograd.compile): same results, faster"
 
 
 class TrainingDiverged(ArithmeticError):
@@ -108,6 +109,7 @@ def build_parser():
     )
     demo.add_argument("--steps", type=_count(MAX_STEPS), default=100, help="training steps (default 100)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument("--compile", action="store_true", help=COMPILE_HELP)
     demo.set_defaults(run=run_demo)
 
     train = commands.add_parser("train", help="train an MLP on a built-in dataset")
@@ -123,6 +125,7 @@ def build_parser():
     train.add_argument("--seed", type=int, default=1337)
     train.add_argument("--out", type=_directory, default=Path("micrograd-out"))
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--compile", action="store_true", help=COMPILE_HELP)
     train.set_defaults(run=run_train)
 
     graph = commands.add_parser("graph", help="draw the graph of an expression, with data and gradients")
@@ -169,36 +172,64 @@ def _loss(loss_name, outputs, labels):
     return losses.cross_entropy(outputs, labels)
 
 
-def fit(model, X, y, loss_name, optimizer, steps, batch_size=None, l2=0.0, lr_schedule=None, seed=0, quiet=False):
+def fit(
+    model,
+    X,
+    y,
+    loss_name,
+    optimizer,
+    steps,
+    batch_size=None,
+    l2=0.0,
+    lr_schedule=None,
+    seed=0,
+    quiet=False,
+    compiled=False,
+):
     """Train `model` on (X, y), labels 0, 1, ...; returns the history {"loss": [...], "accuracy": [...]}, one entry
     per step. Each step: forward on a batch, loss (+ l2 · sum of squared parameters), zero_grad, backward, optimizer
     step; `lr_schedule(step)` sets the learning rate first. Loss and accuracy are those of the step's batch.
-    Raises TrainingDiverged at the first loss, or at the end a parameter, that is nan or infinite.
+    With `compiled`, the step's graph is built once and replayed (micrograd.compile, see compiled_training.py): the
+    same batches, losses and history. Raises TrainingDiverged at the first loss, or at the end a parameter, that is
+    nan or infinite.
     """
     rng = random.Random(seed)
     history = {"loss": [], "accuracy": []}
+    step_graph = None
     bar = _progress_bar(steps, quiet)
     try:
         for step in bar:
             batch = (
                 range(len(X)) if batch_size is None or batch_size >= len(X) else rng.sample(range(len(X)), batch_size)
             )
-            outputs = [model(X[i]) for i in batch]
-            labels = [y[i] for i in batch]
-            loss = _loss(loss_name, outputs, labels)
-            if l2:
-                loss = loss + l2 * value_sum(p * p for p in model.parameters())
-            if not math.isfinite(loss.data):
-                raise TrainingDiverged(f"the loss became {loss.data} at step {step}")
-            accuracy = sum(_prediction(o, loss_name) == t for o, t in zip(outputs, labels)) / len(labels)
+            points, labels = [X[i] for i in batch], [y[i] for i in batch]
             if lr_schedule is not None:
                 optimizer.lr = lr_schedule(step)
             optimizer.zero_grad()
-            loss.backward()
+            if compiled:
+                if step_graph is None:  # built from the first batch: that step's numbers are already in its leaves
+                    from micrograd.compiled_training import StepGraph
+
+                    step_graph = StepGraph(model, loss_name, points, labels, l2)
+                else:
+                    step_graph.fill(points, labels)
+                loss = step_graph.run()  # forward and backward
+                predictions = step_graph.predictions()
+            else:
+                outputs = [model(x) for x in points]
+                graph = _loss(loss_name, outputs, labels)
+                if l2:
+                    graph = graph + l2 * value_sum(p * p for p in model.parameters())
+                graph.backward()
+                loss = graph.data
+                predictions = [_prediction(o, loss_name) for o in outputs]
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"the loss became {loss} at step {step}")
             optimizer.step()
-            history["loss"].append(loss.data)
+            accuracy = sum(p == t for p, t in zip(predictions, labels)) / len(labels)
+            history["loss"].append(loss)
             history["accuracy"].append(accuracy)
-            bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+            bar.set_postfix(loss=f"{loss:.4f}", accuracy=f"{accuracy:.0%}")
     finally:
         bar.close()  # ends the bar's line, also when interrupted
     if not all(math.isfinite(p.data) for p in model.parameters()):
@@ -312,7 +343,18 @@ def run_demo(args):
 
         def train():
             schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
-            return fit(model, X, y, "hinge", optimizer, args.steps, l2=1e-4, lr_schedule=schedule, quiet=args.quiet)
+            return fit(
+                model,
+                X,
+                y,
+                "hinge",
+                optimizer,
+                args.steps,
+                l2=1e-4,
+                lr_schedule=schedule,
+                quiet=args.quiet,
+                compiled=args.compile,
+            )
 
         return _train_and_write("demo", staging, train, model, optimizer, X, y, "hinge")
 
@@ -350,7 +392,18 @@ def run_train(args):
         optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
 
         def train():
-            return fit(model, X, y, loss_name, optimizer, args.steps, args.batch_size, seed=args.seed, quiet=args.quiet)
+            return fit(
+                model,
+                X,
+                y,
+                loss_name,
+                optimizer,
+                args.steps,
+                args.batch_size,
+                seed=args.seed,
+                quiet=args.quiet,
+                compiled=args.compile,
+            )
 
         return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
 

@@ -33,8 +33,23 @@ def test_quick_run_prints_every_row_for_both_engines_and_passes_its_checks():
     # ours goes as deep as the quick run asks; the original stops short of its recursion limit
     deepest = re.search(r"^deepest chain .*recursion limit (\d+) +>= 10,000 +([\d,]+)$", table, re.MULTILINE)
     assert deepest and int(deepest[2].replace(",", "")) < int(deepest[1])
+    # the second table: the demo and the larger workload, eager, compiled, by hand and in PyTorch
+    for row in ["eager (ours)", "compiled, numpy backend", "hand-written floor, no autograd", "batched PyTorch"]:
+        assert re.search(rf"^{re.escape(row)}.* +[\d.]+ ms +[\d.]+ ms +[\d.]+x$", table, re.MULTILINE), row
+    assert re.search(r"^compiled, generated-Python backend +[\d.]+ ms +not run$", table, re.MULTILINE)
+    assert re.search(r"^original micrograd 0.1.0 +[\d.]+ ms +not run$", table, re.MULTILINE)
+    for backend in ("numpy", "python"):
+        assert re.search(rf"^tracing \+ compiling \({backend}\), in eager steps +[\d.]+", table, re.MULTILINE)
+        assert re.search(rf"^program memory \({backend}\), bytes per operation +\d+", table, re.MULTILINE)
     check_lines = [line for line in table.splitlines() if "max relative difference" in line]
-    assert len(check_lines) == 4 and all(line.endswith("OK)") for line in check_lines)
+    assert len(check_lines) == 10 and all(line.endswith("OK)") for line in check_lines)
+    compiled_checks = [line for line in check_lines if "vs eager" in line]
+    assert {line.split(" losses, ")[1].split(" vs ")[0] for line in compiled_checks} == {
+        "compiled (numpy)",
+        "compiled (generated Python)",
+        "hand-written floor",
+        "PyTorch",
+    }
 
 
 def test_check_fails_when_the_engines_differ_by_more_than_the_tolerance():

@@ -238,7 +238,7 @@ def _forward_lines(equation, out, x):
 
 
 def _chain_rule_terms(equation, out, x):
-    """(input index, contribution to its gradient as source, condition or None) for each gradient that flows: the
+    """(input index, contribution to its gradient as source, where it is cut or None) for each gradient that flows: the
     engine's local derivative times the gradient `g` of the result, computed exactly as backward() computes it."""
     op, c, g = equation.op, equation.constant, out + "_grad"
     if op in ("add", "sum"):
@@ -265,7 +265,7 @@ def _chain_rule_terms(equation, out, x):
         power = _power_source(x[0], c - 1)  # n * x ** (n - 1), that product first, as the engine computes it
         return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}", None)]
     if op == "relu":  # a cut where x <= 0 (not a multiplication by 0); nan passes, as in the engine
-        return [(0, g, f"not {x[0]} <= 0")]
+        return [(0, g, f"{x[0]} <= 0")]
     if op == "linear":
         n = len(x) // 2
         to_inputs = [(i, f"{x[n + i]} * {g}", None) for i in range(n)]  # d/dx_i = w_i
@@ -286,9 +286,26 @@ def _chain_rule_terms(equation, out, x):
     return [(0, contribution[op], None)]
 
 
+def _gradient_terms(trace, equations, names):
+    """For every slot, the chain-rule terms of its gradient as source, in the order backward() adds them: the
+    operations from the last to the first, and each operation's inputs in order. A term that backward() skips (a dead
+    relu) is written as adding -0.0, which leaves every float unchanged (even -0.0), so the sums stay bit-exact."""
+    terms = [[] for _ in range(len(trace.leaves) + len(equations))]
+    terms[trace.outputs[0]].append("1.0")  # d(output)/d(output), first, as backward() starts with it
+    for equation in reversed(equations):
+        x = [names[slot] for slot in equation.inputs]
+        for i, contribution, cut in _chain_rule_terms(equation, names[equation.output], x):
+            if cut:
+                contribution = f"-0.0 if {cut} else {contribution}"
+            term = f"({contribution})" if " if " in contribution else contribution  # a term of a sum
+            terms[equation.inputs[i]].append(term)
+    return terms
+
+
 def python_source(trace):
     """The traced program as the source of a Python function `program(data, grads)`: the leaves' numbers and
-    gradients in, the outputs' numbers and the leaves' new gradients out. Forward lines, then backward lines."""
+    gradients in, the outputs' numbers and the leaves' new gradients out. Forward lines, one per operation; then
+    backward lines, one per gradient: the sum of its chain-rule terms, each operation's gradient before its inputs'."""
     names = _names(trace)
     leaves = names[: len(trace.leaves)]
     grad_names = [name + "_grad" for name in leaves]
@@ -300,17 +317,19 @@ def python_source(trace):
     for equation in equations:
         x = [names[slot] for slot in equation.inputs]
         lines += ["    " + line for line in _forward_lines(equation, names[equation.output], x)]
-    lines.append("    # backward: as backward(), every gradient starts at 0, the output's at 1")
-    root = names[trace.outputs[0]]
-    intermediates = [names[equation.output] + "_grad" for equation in equations]
-    for i in range(0, len(intermediates), 8):
-        lines.append(f"    {' = '.join(intermediates[i : i + 8])} = 0.0")
-    lines.append(f"    {root}_grad += 1.0")
+    lines.append("    # backward: as backward(), a gradient starts at 0.0 (a leaf's at its .grad) and adds each term")
+    terms = _gradient_terms(trace, equations, names)
+    backward = []
     for equation in reversed(equations):
-        out, x = names[equation.output], [names[slot] for slot in equation.inputs]
-        for i, contribution, condition in _chain_rule_terms(equation, out, x):
-            term = f"{x[i]}_grad += {contribution}"
-            lines.append(f"    if {condition}: {term}" if condition else f"    {term}")
+        grad_name = names[equation.output] + "_grad"
+        if terms[equation.output] == ["1.0"]:  # the output: 0.0 + 1.0 is 1.0
+            backward.append(f"{grad_name} = 1.0")
+        else:  # 0.0 + t is not always t: 0.0 + -0.0 is 0.0
+            backward += _sum_lines(grad_name, "0.0", terms[equation.output])
+    for slot, grad_name in enumerate(grad_names):
+        if terms[slot]:
+            backward += _sum_lines(grad_name, grad_name, terms[slot])
+    lines += ["    " + line for line in backward]
     outputs = ", ".join(names[slot] for slot in trace.outputs)
     lines.append(f"    return ({outputs},), [{', '.join(grad_names)}]")
     return "\n".join(lines) + "\n"

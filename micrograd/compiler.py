@@ -13,9 +13,9 @@ a function into a printable jaxpr and lowers it):
    in the order eager `backward()` uses.
 2. A backend lowers the trace to something that runs:
    - "python": `python_source(trace)` writes the program as straight-line Python, forward then backward, one line per
-     operation and per chain-rule term (`a_grad += b * out_grad`, as Google's Tangent prints derivatives), and
-     Python's own `compile()` turns it into a function. No dependencies, and bit-for-bit eager's answers: the same
-     operations on the same floats in the same order.
+     operation, then one per gradient: the sum of its chain-rule terms (`a_grad = a_grad + b * out_grad`, as
+     Google's Tangent prints derivatives), and Python's own `compile()` turns it into a function. No dependencies,
+     and bit-for-bit eager's answers: the same operations on the same floats in the same order.
    - "numpy": the passes `flatten_sums`, `schedule_by_level` and `group_by_operation` turn the equations into a few
      wide steps, each one numpy call over many operations at once (what tensors do). Sums may add in another order,
      so results agree with eager to about 1e-15, not to the bit.

@@ -204,6 +204,23 @@ def _sum_lines(out, start, terms):
     return lines or [f"{out} = {start}"]
 
 
+_ONE_LINERS = {  # the other operations: (input names, constant) -> source, one line each
+    "mul": lambda x, c: f"{x[0]} * {x[1] if c is None else _literal(c)}",
+    "div": lambda x, c: f"div({x[0]}, {x[1] if c is None else _literal(c)})",
+    "pow": lambda x, c: f"pow({x[0]}, {x[1]})",
+    "power": lambda x, c: _power_source(x[0], c),
+    "relu": lambda x, c: f"0.0 if {x[0]} < 0 else {x[0]}",
+    "tanh": lambda x, c: f"tanh({x[0]})",
+    "sigmoid": lambda x, c: f"1 / (1 + exp(-{x[0]}))",
+    "exp": lambda x, c: f"exp({x[0]})",
+    "log": lambda x, c: f"log({x[0]})",
+    "reciprocal": lambda x, c: f"div(1.0, {x[0]})",
+    # losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log1p(exp(-|x|))
+    "bce_with_logits": lambda x, c: f"(1 - {x[1]}) * {x[0]} - (min({x[0]}, 0.0) - log1p(exp(-abs({x[0]}))))",
+    "custom": lambda x, c: f"{_custom_name(c)}({', '.join(x)})",
+}
+
+
 def _forward_lines(equation, out, x):
     """Python lines that compute `equation` into the name `out`, from the names `x` of its inputs."""
     op, c = equation.op, equation.constant
@@ -219,63 +236,48 @@ def _forward_lines(equation, out, x):
     if op == "linear":  # bias + w0 * x0 + w1 * x1 + …, children being (*inputs, *weights, bias)
         n = len(x) // 2
         return _sum_lines(out, x[-1], [f"{w} * {xi}" for xi, w in zip(x[:n], x[n : 2 * n])])
-    one_liners = {
-        "mul": lambda: f"{x[0]} * {x[1] if c is None else _literal(c)}",
-        "div": lambda: f"div({x[0]}, {x[1] if c is None else _literal(c)})",
-        "pow": lambda: f"pow({x[0]}, {x[1]})",
-        "power": lambda: _power_source(x[0], c),
-        "relu": lambda: f"0.0 if {x[0]} < 0 else {x[0]}",
-        "tanh": lambda: f"tanh({x[0]})",
-        "sigmoid": lambda: f"1 / (1 + exp(-{x[0]}))",
-        "exp": lambda: f"exp({x[0]})",
-        "log": lambda: f"log({x[0]})",
-        "reciprocal": lambda: f"div(1.0, {x[0]})",
-        # losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log1p(exp(-|x|))
-        "bce_with_logits": lambda: f"(1 - {x[1]}) * {x[0]} - (min({x[0]}, 0.0) - log1p(exp(-abs({x[0]}))))",
-        "custom": lambda: f"{_custom_name(c)}({', '.join(x)})",
-    }
-    return [f"{out} = {one_liners[op]()}"]
+    return [f"{out} = {_ONE_LINERS[op](x, c)}"]
 
 
 def _chain_rule_terms(equation, out, x):
-    """(input index, contribution to its gradient as source, where it is cut or None) for each gradient that flows: the
-    engine's local derivative times the gradient `g` of the result, computed exactly as backward() computes it."""
+    """(input index, contribution to its gradient as source) for each gradient that flows: the engine's local
+    derivative times the gradient `g` of the result, computed exactly as backward() computes it; a term of a sum."""
     op, c, g = equation.op, equation.constant, out + "_grad"
     if op in ("add", "sum"):
-        return [(i, g, None) for i in range(len(x))]
+        return [(i, g) for i in range(len(x))]
     if op == "mul":
         if c is not None:
-            return [(0, f"{_literal(c)} * {g}", None)]
-        return [(0, f"{x[1]} * {g}", None), (1, f"{x[0]} * {g}", None)]
+            return [(0, f"{_literal(c)} * {g}")]
+        return [(0, f"{x[1]} * {g}"), (1, f"{x[0]} * {g}")]
     if op == "div":  # d/da = 1/b as the engine's one_over(b): g / b where 1/b is not a normal float; d/db = -(a/b)/b
         if c is not None:  # one_over(c) is known now
             one_over = _one_over(c)
             contribution = f"{_literal(one_over)} * {g}" if type(one_over) is float else f"div({g}, {_literal(c)})"
-            return [(0, contribution, None)]
-        return [(0, f"one_over({x[1]}) * {g}", None), (1, f"-div({out}, {x[1]}) * {g}", None)]
+            return [(0, contribution)]
+        return [(0, f"one_over({x[1]}) * {g}"), (1, f"-div({out}, {x[1]}) * {g}")]
     if op == "pow":  # a cut where b == 0; d/db is 0 where a == 0 and b >= 0 (0 * nan would be nan)
         a, b = x
         return [
-            (0, f"0.0 if {b} == 0 else {b} * pow({a}, {b} - 1) * {g}", None),
-            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a})) * {g}", None),
+            (0, f"(0.0 if {b} == 0 else {b} * pow({a}, {b} - 1) * {g})"),
+            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a})) * {g}"),
         ]
     if op == "power":  # x ** 0 is a constant: no gradient flows
         if c == 0:
             return []
         power = _power_source(x[0], c - 1)  # n * x ** (n - 1), that product first, as the engine computes it
-        return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}", None)]
-    if op == "relu":  # a cut where x <= 0 (not a multiplication by 0); nan passes, as in the engine
-        return [(0, g, f"{x[0]} <= 0")]
+        return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}")]
+    if op == "relu":  # backward() skips x <= 0 (a cut, not a multiplication by 0; nan passes): -0.0 adds nothing
+        return [(0, f"(-0.0 if {x[0]} <= 0 else {g})")]
     if op == "linear":
         n = len(x) // 2
-        to_inputs = [(i, f"{x[n + i]} * {g}", None) for i in range(n)]  # d/dx_i = w_i
-        to_weights = [(n + i, f"{x[i]} * {g}", None) for i in range(n)]  # d/dw_i = x_i
-        return to_inputs + to_weights + [(2 * n, g, None)]
+        to_inputs = [(i, f"{x[n + i]} * {g}") for i in range(n)]  # d/dx_i = w_i
+        to_weights = [(n + i, f"{x[i]} * {g}") for i in range(n)]  # d/dw_i = x_i
+        return to_inputs + to_weights + [(2 * n, g)]
     if op == "bce_with_logits":  # d/dx = σ(x) - t, d/dt = -x
-        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}", None), (1, f"-{x[0]} * {g}", None)]
+        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}"), (1, f"-{x[0]} * {g}")]
     if op == "custom":
         derivatives = f"{_custom_name(c)}_grads({', '.join(x)})"
-        return [(i, f"{derivatives}[{i}] * {g}", None) for i in range(len(x))]
+        return [(i, f"{derivatives}[{i}] * {g}") for i in range(len(x))]
     contribution = {
         "tanh": f"(1 - {out} * {out}) * {g}",
         "sigmoid": f"{out} * (1 - {out}) * {g}",
@@ -283,21 +285,17 @@ def _chain_rule_terms(equation, out, x):
         "log": f"one_over({x[0]}) * {g}",  # 1/x, as the engine applies it
         "reciprocal": f"-({out} * {out}) * {g}",
     }
-    return [(0, contribution[op], None)]
+    return [(0, contribution[op])]
 
 
 def _gradient_terms(trace, equations, names):
     """For every slot, the chain-rule terms of its gradient as source, in the order backward() adds them: the
-    operations from the last to the first, and each operation's inputs in order. A term that backward() skips (a dead
-    relu) is written as adding -0.0, which leaves every float unchanged (even -0.0), so the sums stay bit-exact."""
+    operations from the last to the first, and each operation's inputs in order."""
     terms = [[] for _ in range(len(trace.leaves) + len(equations))]
     terms[trace.outputs[0]].append("1.0")  # d(output)/d(output), first, as backward() starts with it
     for equation in reversed(equations):
         x = [names[slot] for slot in equation.inputs]
-        for i, contribution, cut in _chain_rule_terms(equation, names[equation.output], x):
-            if cut:
-                contribution = f"-0.0 if {cut} else {contribution}"
-            term = f"({contribution})" if " if " in contribution else contribution  # a term of a sum
+        for i, term in _chain_rule_terms(equation, names[equation.output], x):
             terms[equation.inputs[i]].append(term)
     return terms
 

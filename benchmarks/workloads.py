@@ -126,8 +126,8 @@ def demo_compiled(steps, n_samples, backend, width=16):
     as leaf Values, compiled, and replayed at every step (`program()` recomputes from the parameters' new `.data`).
 
     Also measures what compiling costs: the time to build the graph (one eager forward pass: the trace), the time of
-    `compile()`, and the bytes a program keeps alive (tracemalloc, on a compile before the timed one, after a gc.collect(): the
-    graph itself and the modules the backend imports excluded).
+    `compile()`, and the bytes a program keeps alive (tracemalloc, on a compile before the timed one, after a
+    gc.collect(): the graph itself and the modules the backend imports excluded).
     """
     import micrograd
     from micrograd.engine import Value

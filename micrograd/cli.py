@@ -153,7 +153,7 @@ def _write_outputs(out, model, optimizer, X, y, history, loss_name):
     import matplotlib.pyplot as plt
 
     from micrograd.plots import plot_decision_boundary, plot_history
-    from micrograd.viz import draw_dot
+    from micrograd.viz import draw_dot, to_html
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -187,6 +187,9 @@ def _write_outputs(out, model, optimizer, X, y, history, loss_name):
     path = out / "neuron.svg"
     try:
         path.write_bytes(dot.pipe(format="svg"))
+        written.append(path)
+        path = out / "neuron.html"  # the same neuron on a page that steps through its backward pass
+        to_html(output, path, parameters=neuron.parameters())
         written.append(path)
     except Exception as error:  # Graphviz's `dot` program is missing: say how to get it, keep the rest
         print(f"micrograd: skipped {path.name}: {error}", file=sys.stderr)

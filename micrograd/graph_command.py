@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--out", help="where to write the picture (default: graph.svg, or graph.png with --format png)")
     parser.add_argument("--format", choices=FORMATS, help="picture format (default: from --out's suffix, else svg)")
     parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout: left to right or top to bottom")
+    parser.add_argument("--html", help="also write the interactive page (step through backprop) to this file")
 
 
 def run(args) -> int:
@@ -41,10 +42,12 @@ def run(args) -> int:
         variables = _parse_variables(args.variables)
         out = build(args.expression, variables)
         out.backward()
-        from micrograd.viz import draw_dot  # only here: the graphviz package is needed for pictures only
+        from micrograd.viz import draw_dot, to_html  # only here: the graphviz package is needed for pictures only
 
         picture = draw_dot(out, format=picture_format, rankdir=args.rankdir).pipe()
         output_path.write_bytes(picture)
+        if args.html:
+            to_html(out, args.html, rankdir=args.rankdir)
     except (ValueError, ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
         print(f"micrograd graph: error: {_one_line(error)}", file=sys.stderr)
         return 2
@@ -52,6 +55,8 @@ def run(args) -> int:
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")
     print(f"wrote {output_path}")
+    if args.html:
+        print(f"wrote {args.html}")
     return 0
 
 

@@ -152,7 +152,8 @@ def _folded_constant(node):
     The engine keeps no copy of it: it is read back from the local derivative (x * c: c; x / c: 1/c, within an ulp),
     from the exponent in the op's name (x ** n), or from the sum (x + c: data - x). A sum keeps c exactly only if c
     is not much smaller than the result, so a constant that cannot be read back to 1e-13 is reported as unknown and the
-    page refuses to recompute the node. A sum of Values (no constant) reads back as 0.
+    page refuses to recompute the node. A sum of Values reads back as 0, and so does a constant too small to change
+    the sum it was added to (x + 1e-20 at x = 1): editing x to 1e-20 then gives 1e-20 where Python gives 2e-20.
     """
     op, children = node._op, node._prev
     if op.startswith("**") and op != "**":
@@ -165,9 +166,9 @@ def _folded_constant(node):
         total = 0.0
         for child in children:
             total += child.data
+        if node.data == total or math.isnan(node.data) and math.isnan(total):
+            return {"constant": 0.0}  # a + b, or sum() of Values (a constant too small to change the sum is lost)
         constant = node.data - total
-        if constant == 0 and len(children) > 1:  # a + b, or sum() of Values
-            return {"constant": 0.0}
         error = math.ulp(node.data) + math.ulp(constant)  # the rounding of data = total + c, and of data - total
         if total == 0 or (math.isfinite(constant) and constant != 0 and error <= 1e-13 * abs(constant)):
             return {"constant": constant}

@@ -3,7 +3,6 @@
 import math
 import operator
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,43 +69,11 @@ def run_example(code, cwd):
     return result.stdout
 
 
-# Flags for a headless Chromium that talks to nothing but the page it is given.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1300,900",
-]
-
-
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
-    """One headless Chromium for the whole session: Debian's `chromium` with its `chromedriver`, never a downloaded one.
+    """One headless Chromium for the whole session (see tests/browser.py), closed at the end."""
+    from browser import start_chromium
 
-    Its console and network are logged (`get_log("browser")`, `get_log("performance")`), and every http(s) and
-    websocket URL is blocked, so a page that reached for the network would both fail and be seen trying.
-    """
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        pytest.fail(
-            "the browser tests need Debian's chromium and chromedriver: run `bash scripts/setup.sh test` as root, "
-            "or `sudo apt-get install chromium chromium-driver`"
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)  # the system driver: no selenium-manager
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()

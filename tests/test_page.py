@@ -22,7 +22,7 @@ from micrograd import sum as value_sum
 from micrograd.page import GraphPage
 from micrograd.viz import show, to_html, trace
 
-from conftest import same_float
+from conftest import run_example, same_float
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -187,7 +187,10 @@ def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
     driver.find_element(By.ID, "reset").click()
     assert text(driver, "position") == "step 0 of 9"  # 3 forward, the seed, 5 edges
     assert [data for data, _ in shown(driver)][:3] == [None, None, None]  # only the leaves are known
-    for _ in range(3 + 1 + 4):  # 3 forward, the seed, then out -> a*b+c -> a*b, c -> a
+    driver.find_element(By.ID, "step").click()
+    assert text(driver, "explanation") == "Forward: a * b = -6.0 (* of a = 2.0, b = -3.0)"
+    assert shown(driver)[2] == (-6.0, 0.0)
+    for _ in range(2 + 1 + 4):  # 2 more forward, the seed, then out -> a*b+c -> a*b, c -> a
         driver.find_element(By.ID, "step").click()
     assert text(driver, "explanation").startswith("a.grad += local × grad = -3.0 × 0.0013409506830258655 = ")
     assert text(driver, "code-line").startswith("child.grad += local_grad * grad")
@@ -203,11 +206,12 @@ def test_hovering_or_focusing_a_value_shows_its_local_derivatives_and_chain_rule
     ActionChains(driver).move_to_element(a_times_b).perform()
     details = text(driver, "details")
     assert "computed by *" in details
-    assert "dv2/da = -3.0; a.grad += -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in details
-    assert "dv2/db = 2.0; b.grad += 2.0 × 0.0013409506830258655 = 0.002681901366051731" in details
+    assert "d(a * b)/da = -3.0; a.grad += -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in details
+    assert "d(a * b)/db = 2.0; b.grad += 2.0 × 0.0013409506830258655 = 0.002681901366051731" in details
+    assert "from (a * b) + c: 1.0 × 0.0013409506830258655 = 0.0013409506830258655" in details
     assert len(driver.find_elements(By.CSS_SELECTOR, "#graph g.edge.related")) == 3  # 2 inputs, 1 use
     edge_tips = [title(g) for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.edge")]
-    assert "a → v2: local × grad = -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in edge_tips
+    assert "a → a * b: local × grad = -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in edge_tips
 
     focused = None
     for _ in range(12):  # Tab through the buttons to the first Value of the graph
@@ -480,3 +484,12 @@ def test_the_package_ships_the_page_assets(tmp_path):
     (wheel,) = tmp_path.glob("micrograd-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"micrograd/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
+
+
+def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_page, browser, tmp_path):
+    section = (ROOT / "README.md").read_text().split("\n### The interactive page: watch backprop happen\n")[1]
+    code, output = re.findall(r"```(?:python)?\n(.*?)```", section, re.S)[:2]
+    assert run_example(code, tmp_path) == output
+    open_page(readme_graph())  # for the checks of console errors and requests afterwards
+    browser.get((tmp_path / "graph.html").as_uri())
+    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the README says to click first

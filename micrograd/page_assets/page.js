@@ -90,14 +90,14 @@ const WORDS = {
     columnValue: "Value", columnOp: "operation",
     position: "step {p} of {total}",
     start: "Start: only the leaves have their data. Step (→) computes the other Values one by one, in order.",
-    forward: "Forward: {name} = {op} of {inputs} = {data}",
-    seed: "Backward starts at the output: {name}.grad = 1, because d{name}/d{name} = 1.",
+    forward: "Forward: {name} = {data} ({op} of {inputs})",
+    seed: "Backward starts at the output: {name}.grad = 1, because {d}/{d} = 1.",
     edge: "{child}.grad += local × grad = {local} × {grad} = {term}, so {child}.grad is now {total}",
-    done: "Done: every grad is now d{root}/d(that Value).",
+    done: "Done: every grad is now {d}/d(that Value).",
     leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed by {op}",
     localTitle: "Local derivatives and the chain rule",
-    local: "d{name}/d{child} = {local}; {child}.grad += {local} × {grad} = {term}",
-    cut: "d{name}/d{child}: none, a cut (relu of x ≤ 0, or x ** 0): no gradient flows back to {child}",
+    local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
+    cut: "{d}/{dchild}: none, a cut (relu of x ≤ 0, or x ** 0): no gradient flows back to {child}",
     usedByTitle: "Gradient received from the Values that use it",
     usedBy: "from {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
@@ -121,14 +121,14 @@ const WORDS = {
     columnValue: "Value", columnOp: "operação",
     position: "passo {p} de {total}",
     start: "Início: só as folhas têm seus dados. Avançar (→) calcula os outros Values um a um, em ordem.",
-    forward: "Forward: {name} = {op} de {inputs} = {data}",
-    seed: "O backward começa na saída: {name}.grad = 1, porque d{name}/d{name} = 1.",
+    forward: "Forward: {name} = {data} ({op} de {inputs})",
+    seed: "O backward começa na saída: {name}.grad = 1, porque {d}/{d} = 1.",
     edge: "{child}.grad += local × grad = {local} × {grad} = {term}, então {child}.grad agora é {total}",
-    done: "Pronto: cada grad agora é d{root}/d(aquele Value).",
+    done: "Pronto: cada grad agora é {d}/d(aquele Value).",
     leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)", computedBy: "calculado por {op}",
     localTitle: "Derivadas locais e a regra da cadeia",
-    local: "d{name}/d{child} = {local}; {child}.grad += {local} × {grad} = {term}",
-    cut: "d{name}/d{child}: nenhuma, um corte (relu de x ≤ 0, ou x ** 0): nenhum gradiente volta para {child}",
+    local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
+    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou x ** 0): nenhum gradiente volta para {child}",
     usedByTitle: "Gradiente recebido dos Values que o usam",
     usedBy: "de {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
@@ -197,7 +197,23 @@ const edgeGroups = values.map((value, parent) => {
 const parentsOf = values.map(() => []); // for each Value, the (parent, input position) pairs that use it
 values.forEach((value, parent) => value.children.forEach((child, k) => parentsOf[child].push([parent, k])));
 
-const name = (i) => values[i].label || "v" + i;
+// Each Value's name: its label, else the expression that made it from its inputs' names (a * b, tanh(a * b + c)),
+// else (when that is long) its name in the SVG, v0, v1, ...
+const names = values.map((v, i) => v.label || "v" + i);
+for (const node of GRAPH.order) {
+  const value = values[node];
+  if (value.label) continue;
+  const inputs = value.children.map((c) => (names[c].includes(" ") ? "(" + names[c] + ")" : names[c]));
+  let expression;
+  if (["+", "*", "/", "**"].includes(value.op) && inputs.length === 2) expression = inputs.join(" " + value.op + " ");
+  else if (value.op === "+" && inputs.length > 2) expression = inputs.join(" + ");
+  else if (value.op === "**n") expression = inputs[0] + value.opText;
+  else if (inputs.length === 1 && value.opText !== value.op) expression = inputs[0] + " " + value.opText; // x * 2
+  else expression = value.op + "(" + inputs.join(", ") + ")";
+  if (expression.length <= 32) names[node] = expression;
+}
+const name = (i) => names[i];
+const dOf = (i) => "d" + (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]); // d(a * b), as in d(a * b)/da
 const isLeaf = (i) => values[i].children.length === 0;
 const isEditable = (i) => isLeaf(i) && values[i].op === "";
 const canRecompute = (i) => OPS.has(values[i].op) && values[i].constant !== null;
@@ -295,13 +311,13 @@ function render() {
 
 function explain(step) {
   if (!step) return say("start");
-  if (position === steps.length) return say("done", { root: name(ROOT) });
+  if (position === steps.length) return say("done", { d: dOf(ROOT) });
   if (step.kind === "forward") {
     const inputs = values[step.node].children.map((c) => name(c) + " = " + full(current.data[c])).join(", ");
-    return say("forward", { name: name(step.node), op: values[step.node].opText, inputs: "(" + inputs + ")",
+    return say("forward", { name: name(step.node), op: values[step.node].opText, inputs,
       data: full(current.data[step.node]) });
   }
-  if (step.kind === "seed") return say("seed", { name: name(step.node) });
+  if (step.kind === "seed") return say("seed", { name: name(step.node), d: dOf(step.node) });
   const local = current.localGrads[step.parent][step.k];
   return say("edge", { child: name(step.child), local: full(local), grad: full(state.grad[step.parent]),
     term: full(local * state.grad[step.parent]), total: full(state.grad[step.child]) });
@@ -312,8 +328,9 @@ function codeLine(step) {
   if (!step) return "";
   if (step.kind === "forward") return "out = _node(data, children, local_grads, " + JSON.stringify(values[step.node].op) + ")";
   if (step.kind === "seed") return "self.grad += 1.0  # d(self)/d(self)";
-  return "child.grad += local_grad * grad  # " + name(step.child) + ".grad += d" + name(step.parent) + "/d" +
-    name(step.child) + " × " + name(step.parent) + ".grad";
+  const [child, parent] = [step.child, step.parent].map((i) => (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]));
+  return "child.grad += local_grad * grad  # " + child + ".grad += " + dOf(step.parent) + "/" + dOf(step.child) + " × " +
+    parent + ".grad";
 }
 
 function describeOp(i) {
@@ -341,7 +358,7 @@ function showDetails(i) {
     const list = add(panel, "ul", "");
     const locals = current.localGrads[i];
     values[i].children.forEach((child, k) => {
-      const words = { name: name(i), child: name(child) };
+      const words = { d: dOf(i), child: name(child), dchild: dOf(child) };
       if (k >= locals.length) {
         add(list, "li", say("cut", words)).className = "local";
         return;

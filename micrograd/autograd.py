@@ -12,6 +12,7 @@ An op never raises OverflowError or "math domain error" and never returns a comp
 import math
 import numbers
 import sys
+import threading
 import weakref
 
 
@@ -64,20 +65,21 @@ class Value:
     def __truediv__(self, other):
         a = self.data
         if isinstance(other, Value):
-            b = other.data  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-            return _node(_div(a, b), (self, other), (_div(1.0, b), _div(-a, b * b)), "/")
+            b = other.data
+            out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
+            return _node(out, (self, other), (_OneOver(b), -_div(out, b)), "/")
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_div(1.0, b),), "/")
+        return _node(_div(a, b), (self,), (_OneOver(b),), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             a, b = self.data, exponent.data
             out = _pow(a, b)
-            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). PyTorch takes both as 0 where the power is
-            # constant: b == 0 for the first, a == 0 (with b >= 0) for the second.
-            d_base = 0.0 if b == 0 else b * _pow(a, b - 1)
+            # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). As in PyTorch, where b == 0 the base's edge is cut
+            # (no gradient, not even nan), and where a == 0 with b >= 0 the exponent's derivative is 0 (0 * nan is nan).
+            d_base = _CUT if b == 0 else b * _pow(a, b - 1)
             d_exponent = 0.0 if a == 0 and b >= 0 else out * _log(a)
             return _node(out, (self, exponent), (d_base, d_exponent), "**")
         n = _number(exponent)
@@ -106,7 +108,12 @@ class Value:
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_div(1.0, x),), "log")
+        return _node(_log(x), (self,), (_OneOver(x),), "log")
+
+    def reciprocal(self):
+        """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
+        r = _div(1.0, self.data)
+        return _node(r, (self,), (-(r * r),), "reciprocal")
 
     # --- composite operations, built from the ones above
 
@@ -125,8 +132,8 @@ class Value:
     def __rsub__(self, other):  # other - self
         return other + (-self)
 
-    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: other * (1 / self)
-        return self**-1 * other
+    def __rtruediv__(self, other):  # other / self, computed as PyTorch does: reciprocal(self) * other
+        return self.reciprocal() * other
 
     def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
         return _constant(other) ** self
@@ -143,16 +150,17 @@ class Value:
         Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
         `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
         """
-        if _GradMode.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
-            return _GradMode.anomaly.backward(self)
-        order = _topological_order(self)
-        for node in order:  # intermediate gradients are recomputed, not accumulated
-            node.grad = 0.0
-        self.grad += 1.0  # d(self)/d(self)
-        for node in reversed(order):  # every node after all the nodes that use it
-            grad = node.grad
-            for child, local_grad in zip(node._prev, node._local_grads):
-                child.grad += local_grad * grad
+        with _backward_lock:  # one backward() at a time: two at once on a shared graph would mix their gradients
+            if _thread_modes.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
+                return _thread_modes.anomaly.backward(self)
+            order = _topological_order(self)
+            for node in order:  # intermediate gradients are recomputed, not accumulated
+                node.grad = 0.0
+            self.grad += 1.0  # d(self)/d(self)
+            for node in reversed(order):  # every node after all the nodes that use it
+                grad = node.grad
+                for child, local_grad in zip(node._prev, node._local_grads):
+                    child.grad += local_grad * grad
 
     @property
     def label(self):
@@ -196,15 +204,56 @@ def _topological_order(root):
 _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
 
 
-class _GradMode:
-    """Whether operations record the graph; `micrograd.no_grad()` switches it off.
+# Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
 
-    `micrograd.detect_anomaly()` sets `anomaly` to its checker (in micrograd/functional.py) and `enabled` to False, so
-    that the one check in `_node` sends every new node to the checker: the common case pays nothing for it.
-    """
+
+class _OneOver(float):
+    """The local derivative 1/x, applied to a gradient as PyTorch applies it: grad / x. That rounds once, where
+    (1/x) * grad rounds twice, and it stays finite where 1/x overflows (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+
+    __slots__ = ("x",)
+
+    def __new__(cls, x):
+        one_over = super().__new__(cls, _div(1.0, x))
+        one_over.x = x
+        return one_over
+
+    def __mul__(self, grad):
+        return _div(grad, self.x)
+
+    __rmul__ = __mul__
+
+
+class _Cut(float):
+    """A local derivative of 0 that stays 0 whatever gradient it multiplies, inf and nan included: PyTorch's
+    `where(condition, 0, ...)`. Plain 0.0 * nan is nan; a cut edge passes nothing back."""
+
+    def __mul__(self, grad):
+        return 0.0
+
+    __rmul__ = __mul__
+
+
+_CUT = _Cut(0.0)
+
+
+class _GradMode:
+    """`enabled` is True while no thread is inside no_grad() or detect_anomaly() (micrograd/functional.py sets it):
+    then `_node` records after one check, as cheap as it gets. Otherwise `_node` asks the calling thread's modes."""
 
     enabled = True
-    anomaly = None
+
+
+class _ThreadModes(threading.local):
+    """One thread's modes, as in PyTorch: a no_grad() in one thread changes nothing in the others."""
+
+    grad_enabled = True
+    anomaly = None  # inside detect_anomaly(): the checker that makes and checks every new node
+    recording = True  # grad_enabled and no anomaly checker
+
+
+_thread_modes = _ThreadModes()
+_backward_lock = threading.Lock()
 
 
 _new_value = object.__new__
@@ -215,10 +264,10 @@ def _node(data, children, local_grads, op):
     node = _new_value(Value)  # bypasses __init__: data is already a float
     node.data = data
     node.grad = 0.0
-    if _GradMode.enabled:
+    if _GradMode.enabled or _thread_modes.recording:
         node._prev, node._local_grads, node._op = children, local_grads, op
-    elif _GradMode.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
-        _GradMode.anomaly.node(node, children, local_grads, op)
+    elif _thread_modes.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
+        _thread_modes.anomaly.node(node, children, local_grads, op)
     else:  # no_grad(): a constant, as if the user had written the number
         node._prev, node._local_grads, node._op = (), (), ""
     return node
@@ -289,7 +338,7 @@ def _pow(base, exponent):
     except OverflowError:
         pass
     # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
-    negative = math.copysign(1.0, base) < 0 and exponent % 2 == 1
+    negative = math.copysign(1.0, base) < 0 and abs(math.fmod(exponent, 2)) == 1  # fmod is exact; % rounds
     return -math.inf if negative else math.inf
 
 

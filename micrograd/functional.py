@@ -8,35 +8,39 @@ Value, computed from the node and its children: `DERIVATIVE_RULES` below is that
 """
 
 import contextlib
+import functools
 import inspect
 import math
 import os
 import sys
+import threading
 import traceback
 import weakref
 
-from micrograd.autograd import Value, _constant, _GradMode, _node, _number, _topological_order
+from micrograd.autograd import _CUT, Value, _constant, _GradMode, _node, _number, _thread_modes, _topological_order
 
 # --- modes: no_grad() and detect_anomaly()
 
 
-class _Modes:
-    """What the user asked for; `_set_modes` turns it into the engine's switches (`_GradMode`)."""
-
-    grad_enabled = True
-    anomaly = False
+_modes_lock = threading.Lock()
+_threads_not_recording = 0  # how many threads are inside no_grad() or detect_anomaly()
 
 
 def _set_modes(grad_enabled, anomaly):
-    _Modes.grad_enabled, _Modes.anomaly = grad_enabled, anomaly
-    # In anomaly mode `_node`'s one check (enabled) fails, which sends every new node to the checker.
-    _GradMode.enabled = grad_enabled and not anomaly
-    _GradMode.anomaly = _ANOMALY_CHECKER if anomaly else None
+    """Set the calling thread's modes. While some thread does not record, `_node` asks each thread for its modes."""
+    global _threads_not_recording
+    recording = grad_enabled and not anomaly
+    with _modes_lock:  # before this thread's switch: a thread that stops recording is counted before it makes nodes
+        _threads_not_recording += (not recording) - (not _thread_modes.recording)
+        _GradMode.enabled = _threads_not_recording == 0
+    _thread_modes.grad_enabled, _thread_modes.recording = grad_enabled, recording
+    _thread_modes.anomaly = _ANOMALY_CHECKER if anomaly else None
 
 
 class _Switch(contextlib.ContextDecorator):
-    """Sets some of `_Modes` while active, in a `with` block or around a decorated function; restores the previous
-    modes on the way out, also when an exception leaves the block. Nesting works."""
+    """Sets some of the calling thread's modes while active, in a `with` block or around a decorated function (around
+    each step of a decorated generator's body, as PyTorch does); restores the previous modes on the way out, also when
+    an exception leaves the block. Nesting works."""
 
     settings = {}
 
@@ -44,17 +48,50 @@ class _Switch(contextlib.ContextDecorator):
         if function is not None and not callable(function):
             raise TypeError(f"{cls.__name__}() takes no arguments (or, as a decorator, a function)")
         switch = super().__new__(cls)
-        switch._saved = []  # a stack, so that the same object can be entered again (a recursive decorated function)
+        switch._saved = []  # a stack, so that the same object can be entered again
         return switch if function is None else switch(function)  # `@no_grad` works as well as `@no_grad()`
 
     def __enter__(self):
-        self._saved.append({"grad_enabled": _Modes.grad_enabled, "anomaly": _Modes.anomaly})
+        self._saved.append({"grad_enabled": _thread_modes.grad_enabled, "anomaly": _thread_modes.anomaly is not None})
         _set_modes(**{**self._saved[-1], **self.settings})
         return self
 
     def __exit__(self, *exc_info):
         _set_modes(**self._saved.pop())
         return False  # an exception goes on
+
+    def __call__(self, function):
+        if inspect.isgeneratorfunction(function):
+            return _each_step_under(type(self), function)
+        return super().__call__(function)
+
+    def _recreate_cm(self):  # a new switch for each call of a decorated function: threads share no saved modes
+        return type(self)()
+
+
+def _each_step_under(switch, generator_function):
+    """The generator function with `switch` active while its body runs, and the caller's modes between steps."""
+
+    @functools.wraps(generator_function)
+    def generator(*args, **kwargs):
+        steps = generator_function(*args, **kwargs)
+        resume, value = steps.send, None
+        while True:
+            try:
+                with switch():
+                    response = resume(value)
+            except StopIteration as stop:
+                return stop.value
+            try:
+                resume, value = steps.send, (yield response)
+            except GeneratorExit:
+                with switch():
+                    steps.close()
+                raise
+            except BaseException as error:  # thrown in by the caller: goes on into the body
+                resume, value = steps.throw, error
+
+    return generator
 
 
 class no_grad(_Switch):  # noqa: N801 -- PyTorch's name
@@ -123,7 +160,7 @@ class _AnomalyChecker:
         self.creation_sites = weakref.WeakKeyDictionary()
 
     def node(self, node, children, local_grads, op):
-        if _Modes.grad_enabled:
+        if _thread_modes.grad_enabled:
             node._prev, node._local_grads, node._op = children, local_grads, op
             self.creation_sites[node] = _user_frame()
         else:  # no_grad() inside detect_anomaly(): a constant, but still checked
@@ -173,8 +210,8 @@ def _float(x):
 
 def _pow_rule(out, children, stored):  # a ** b, both Values
     base, exponent = children
-    # As in the engine (and PyTorch), each is exactly 0 where the power does not depend on it.
-    d_base = 0.0 if exponent.data == 0 else exponent * base ** (exponent - 1)
+    # As in the engine (and PyTorch): the base's edge is cut where b == 0; the exponent's derivative is 0 where a == 0.
+    d_base = _CUT if exponent.data == 0 else exponent * base ** (exponent - 1)
     d_exponent = 0.0 if base.data == 0 and exponent.data >= 0 else out * base.log()
     return d_base, d_exponent
 
@@ -197,8 +234,9 @@ DERIVATIVE_RULES = {
     "+": lambda out, children, stored: stored,  # all 1
     "*": lambda out, children, stored: (children[1], children[0]) if len(children) == 2 else stored,  # or a constant
     "/": lambda out, children, stored: (
-        (1 / children[1], -children[0] / (children[1] * children[1])) if len(children) == 2 else stored  # 1 / c
+        (1 / children[1], -(out / children[1])) if len(children) == 2 else stored  # 1 / c
     ),
+    "reciprocal": lambda out, children, stored: (-(out * out),),
     "**": _pow_rule,
     "**n": _constant_power_rule,
     "relu": lambda out, children, stored: stored,  # 1, or a cut
@@ -272,11 +310,11 @@ def grad(outputs, inputs, create_graph=False):
     grads = {}
     for output in outputs:
         grads[output] = grads.get(output, 0.0) + 1.0
-    checker = _GradMode.anomaly
+    checker = _thread_modes.anomaly
     for node in reversed(order):
-        node_grad = grads.get(node)
-        if node_grad is None or node not in leads_to_input:
+        if node not in leads_to_input:
             continue
+        node_grad = grads.get(node, 0.0)  # 0.0 below a cut (a dead relu), as in backward(): 0 * nan is still nan
         local_grads = _local_derivatives(node) if create_graph else node._local_grads
         for index, (child, local_grad) in enumerate(zip(node._prev, local_grads)):
             if child in leads_to_input:

@@ -11,7 +11,8 @@ of micrograd works without it. Without a display (a server, CI), figures render 
 import os
 import sys
 
-from micrograd.autograd import Value, _GradMode
+from micrograd.autograd import Value
+from micrograd.functional import no_grad
 
 
 def _pyplot():
@@ -45,12 +46,8 @@ def _decision_grid(model, X, resolution):
     y_min, y_max = min(p[1] for p in X) - 1, max(p[1] for p in X) + 1
     xs = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
     ys = [y_min + (y_max - y_min) * i / (resolution - 1) for i in range(resolution)]
-    recording = _GradMode.enabled
-    _GradMode.enabled = False  # only the predictions are needed: no graph, so far less time and memory
-    try:
+    with no_grad():  # only the predictions are needed: no graph, so far less time and memory
         classes = [[_predict_class(model([x, y])) for x in xs] for y in ys]
-    finally:
-        _GradMode.enabled = recording
     return xs, ys, classes
 
 

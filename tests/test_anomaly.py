@@ -6,7 +6,7 @@ import math
 import pytest
 
 from micrograd import Value, custom_op, detect_anomaly, grad, no_grad
-from micrograd.autograd import _GradMode
+from micrograd.autograd import _GradMode, _thread_modes
 from micrograd.functional import _ANOMALY_CHECKER
 
 
@@ -87,12 +87,12 @@ def test_finite_computations_work_as_usual_inside_detect_anomaly():
 
 def test_detect_anomaly_restores_the_fast_path_on_exit_and_on_errors():
     with detect_anomaly():
-        assert _GradMode.anomaly is not None
-    assert (_GradMode.enabled, _GradMode.anomaly) == (True, None)
+        assert _thread_modes.anomaly is not None
+    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
     with pytest.raises(RuntimeError):
         with detect_anomaly():
             Value(0.0).log()
-    assert (_GradMode.enabled, _GradMode.anomaly) == (True, None)
+    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
 
 
 def test_no_grad_inside_detect_anomaly_records_nothing_but_still_checks():
@@ -104,7 +104,7 @@ def test_no_grad_inside_detect_anomaly_records_nothing_but_still_checks():
                 Value(1000.0).exp()
         z = Value(2.0) * 3
         assert z._prev != ()  # recording is back, still under detect_anomaly
-    assert (_GradMode.enabled, _GradMode.anomaly) == (True, None)
+    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
 
 
 def test_detect_anomaly_inside_no_grad_leaves_recording_off():
@@ -121,7 +121,7 @@ def test_detect_anomaly_as_a_decorator():
 
     with pytest.raises(RuntimeError, match="'log' returned nan"):
         f(Value(-1.0))
-    assert _GradMode.anomaly is None
+    assert _thread_modes.anomaly is None
 
 
 def test_a_custom_op_is_reported_at_the_users_line():

@@ -71,3 +71,38 @@ def test_power_that_overflows_is_inf_with_the_right_sign():
 
 def test_derivative_of_x_to_the_zero_is_zero_even_at_zero():
     assert value_and_grad(lambda x: x**0, 0.0) == (1.0, 0.0)
+
+
+def test_division_gradient_does_not_square_the_divisor(matches_torch):
+    # b * b overflows (or underflows) where -(a/b)/b, PyTorch's formula, does not: torch gives -1e-20 and -0.0
+    matches_torch(lambda a, b: a / b, 1e300, 1e160)
+    matches_torch(lambda a, b: a / b, 0.0, 5e-324)
+    matches_torch(lambda a, b: a / b, 1e-300, 1e-160)
+
+
+def test_number_divided_by_a_value_is_reciprocal_times_the_number_like_torch(matches_torch):
+    matches_torch(lambda x: 1e308 / x, 1e155)  # torch: -0.01, where -1e308 / (x * x) would give 0
+    matches_torch(lambda x: 2.0 / x, 1e-160)
+    assert (2.0 / Value(4.0))._prev[0]._op == "reciprocal"
+
+
+def test_value_to_a_zero_value_power_passes_no_nan_to_its_base(matches_torch):
+    # The outer power's exponent gradient is 0 * log(-3) = nan; torch's where() stops it at the inner x ** 0
+    matches_torch(lambda v, zero: (v ** ((2.5**v) ** zero) - 5).relu(), -3.0, 0.0)
+    v = Value(-3.0)
+    (v ** ((2.5**v) ** Value(0.0)) - 5).relu().backward()
+    assert v.grad == 0.0
+
+
+def test_zero_base_to_a_value_power_multiplies_its_exponent_gradient_by_zero_like_torch(matches_torch):
+    # Unlike the base's edge at exponent 0, torch does not cut this one: 0 times an incoming nan is nan
+    matches_torch(lambda x, y: (x**y) * (x - 1).log(), 0.0, 2.0)
+    matches_torch(lambda x, y: (x**y) * 3.0, 0.0, 2.0)
+
+
+def test_minus_zero_to_a_power_just_above_minus_one_is_plus_inf(matches_torch):
+    # -0.9999999999999999 % 2 rounds to 1.0, which made the exponent look odd and the result -inf
+    assert (Value(-0.0) ** -0.9999999999999999).data == INF
+    matches_torch(lambda x: x**-0.9999999999999999, -0.0)
+    matches_torch(lambda x, y: x**y, -0.0, -0.9999999999999999)
+    matches_torch(lambda x: x**-1.0000000000000002, -0.0)

@@ -251,3 +251,17 @@ def test_random_expressions_second_and_third_derivatives_match_torch(inputs, pro
     scale = max(1.0, *(abs(derivative) for derivative in theirs.values()))
     for indices, torch_value in theirs.items():
         assert same_float(ours[indices], torch_value, rel=1e-9, abs_=1e-9 * scale), (indices, ours[indices])
+
+
+def test_value_to_a_zero_value_power_cuts_its_base_also_with_create_graph():
+    def f(v, zero):  # the exponent's edge carries 0 * nan = nan into x ** zero, whose base's edge is cut
+        return (v ** ((2.5**v) ** zero) - 5).relu()
+
+    ours_all, theirs_all = our_derivatives(f, [-3.0, 0.0], 1), torch_derivatives(f, [-3.0, 0.0], 1)
+    assert all(same_float(ours_all[k], theirs_all[k]) for k in theirs_all), (ours_all, theirs_all)
+
+
+@pytest.mark.parametrize("point", [(1e300, 1e160), (1e-300, 1e-160), (3.0, 1e155)])
+def test_derivatives_of_a_division_at_large_and_tiny_magnitudes_match_torch(point):
+    assert_derivatives_match_torch(lambda a, b: a / b, point, order=2)
+    assert_derivatives_match_torch(lambda a, b: 3 / b * a, point, order=2)

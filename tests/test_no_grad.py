@@ -86,3 +86,48 @@ def test_backward_through_values_made_under_no_grad_stops_there():
 def test_no_grad_takes_no_arguments_but_a_function():
     with pytest.raises(TypeError, match="no_grad"):
         no_grad(False)
+
+
+def test_no_grad_on_a_generator_function_applies_to_its_body_like_torch():
+    @no_grad
+    def squares(xs):
+        for x in xs:
+            yield x * x
+
+    @no_grad()
+    def with_return_value():
+        yield records_graph()
+        return "done"
+
+    x = Value(3.0)
+    steps = squares([x, x])
+    first = next(steps)
+    assert first._prev == () and first.data == 9.0
+    assert records_graph()  # between steps the caller's mode holds
+    assert [y._prev for y in steps] == [()]
+    inner = with_return_value()
+    assert next(inner) is False
+    with pytest.raises(StopIteration) as stop:
+        next(inner)
+    assert stop.value.value == "done" and records_graph()
+
+
+def test_a_generator_under_no_grad_gets_thrown_exceptions_and_closes_inside_the_mode():
+    seen = []
+
+    @no_grad
+    def watcher():
+        try:
+            while True:
+                try:
+                    yield
+                except ValueError:
+                    seen.append(("caught", records_graph()))
+        finally:
+            seen.append(("closed", records_graph()))
+
+    steps = watcher()
+    next(steps)
+    steps.throw(ValueError("from the caller"))
+    steps.close()
+    assert seen == [("caught", False), ("closed", False)] and records_graph()

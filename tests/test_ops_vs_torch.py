@@ -1,5 +1,5 @@
 """Every operation and every reflected form: value and gradient equal PyTorch float64, at ordinary points and at the
-domain edges (0, ±1000, ±inf, nan, negative bases...)."""
+domain edges (0, ±1000, ±inf, nan, negative bases, magnitudes near overflow and underflow, subnormals...)."""
 
 import itertools
 import math
@@ -10,7 +10,9 @@ from conftest import assert_matches_torch
 
 ORDINARY = [-3.7, -1.0, -0.5, 0.25, 1.0, 2.0, 3.7]
 EDGES = [0.0, -0.0, 1000.0, -1000.0, 745.0, -745.0, math.inf, -math.inf, math.nan]
-POINTS = ORDINARY + EDGES
+# Where squaring overflows or underflows while the result does not: 1e155² and 1e160² are inf, 1e-300² is 0.
+MAGNITUDES = [1e300, -1e300, 1e160, 1e155, 1e-155, 1e-300, -1e-300, 5e-324]
+POINTS = ORDINARY + EDGES + MAGNITUDES
 
 UNARY = {
     "relu": lambda a: a.relu(),
@@ -29,7 +31,7 @@ BINARY = {
     "pow": lambda a, b: a**b,
 }
 
-CONSTANTS = [2, 3, -1, -2, 0.5, -0.5, 1 / 3, 0, 1, -2.5, 4]
+CONSTANTS = [2, 3, -1, -2, 0.5, -0.5, 1 / 3, 0, 1, -2.5, 4, 1e308, 1e-300]
 
 WITH_A_CONSTANT = {
     "v + c": lambda c: lambda a: a + c,

@@ -23,7 +23,7 @@ import webbrowser
 from importlib import resources
 from pathlib import Path
 
-from micrograd.autograd import _topological_order
+from micrograd.autograd import _Cut, _OneOver, _topological_order
 
 LANGUAGES = ("en", "pt-BR")
 
@@ -134,7 +134,7 @@ def _graph_data(root, nodes, parameters, op_text):
             "op": "**n" if node._op.startswith("**") and node._op != "**" else node._op,
             "opText": op_text(node) if node._prev or node._op else "",
             "children": [index[id(child)] for child in node._prev],
-            "localGrads": list(node._local_grads),
+            "localGrads": [_local_grad(local_grad) for local_grad in node._local_grads],
             "parameter": id(node) in parameter_ids,
         }
         value.update(_folded_constant(node))
@@ -149,7 +149,7 @@ def _graph_data(root, nodes, parameters, op_text):
 def _folded_constant(node):
     """The number folded into `node` (x * 2, x / 4, x + 1, x ** 3), as the page needs it to recompute the node.
 
-    The engine keeps no copy of it: it is read back from the local derivative (x * c: c; x / c: 1/c, within an ulp),
+    The engine keeps no copy of it: it is read back from the local derivative (x * c: c; x / c: 1/c, which keeps c),
     from the exponent in the op's name (x ** n), or from the sum (x + c: data - x). A sum keeps c exactly only if c
     is not much smaller than the result, so a constant that cannot be read back to 1e-13 is reported as unknown and the
     page refuses to recompute the node. A sum of Values reads back as 0, and so does a constant too small to change
@@ -160,8 +160,8 @@ def _folded_constant(node):
         return {"constant": float(op[2:])}
     if op == "*" and len(children) == 1 and len(node._local_grads) == 1:
         return {"constant": node._local_grads[0]}
-    if op == "/" and len(children) == 1:
-        return {"constant": _reciprocal(node._local_grads[0])}
+    if op == "/" and len(children) == 1:  # d(x / c)/dx is 1/c, which keeps c itself (autograd._OneOver)
+        return {"constant": node._local_grads[0].x}
     if op == "+" and children:
         total = 0.0
         for child in children:
@@ -176,11 +176,13 @@ def _folded_constant(node):
     return {}
 
 
-def _reciprocal(x):
-    """1 / x as IEEE float64 division gives it (1/0 is inf, 1/-0.0 is -inf), as the page's JavaScript computes it."""
-    if x == 0:
-        return math.copysign(math.inf, x)
-    return 1.0 / x
+def _local_grad(local_grad):
+    """A local derivative for the page: a number, or how backward() applies the two that are not plain numbers."""
+    if isinstance(local_grad, _OneOver):  # 1/x, applied as grad / x
+        return {"over": local_grad.x}
+    if isinstance(local_grad, _Cut):  # 0, whatever the gradient (even inf or nan)
+        return {"cut": True}
+    return local_grad
 
 
 def _script_literal(data):

@@ -351,7 +351,8 @@ def test_the_random_graphs_use_every_operation_of_the_engine_and_cut_edges():
         for node in trace(random_graph(seed, [0.3, -1.2, 0.7]))[0]:
             ops.add("**n" if node._op.startswith("**") and node._op != "**" else node._op)
             cut += len(node._local_grads) < len(node._prev)
-    assert ops >= {"", "+", "*", "/", "**", "**n", "relu", "tanh", "sigmoid", "exp", "log", "linear", "bce_with_logits"}
+    every_op = {"+", "*", "/", "**", "**n", "relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear"}
+    assert ops >= {"", "bce_with_logits", *every_op}
     assert cut > 0  # relu of x <= 0 and x ** 0
 
 
@@ -371,6 +372,10 @@ def test_the_random_graphs_use_every_operation_of_the_engine_and_cut_edges():
         (lambda x, y: (x * y).sigmoid(), "x", -1000.0),
         (lambda x, y: x**0 * y, "x", float("nan")),  # x ** 0 is 1, even for nan
         (lambda x, y: x**-1 + (1 / y), "x", -0.0),
+        (lambda x, y: x**y * (1 / y), "y", 0.0),  # exponent 0 cuts the base's edge: x.grad is 0, not 0 × inf
+        (lambda x, y: (x * 1e-200) / (y * 1e-200), "y", 3.0),  # d(a/b)/db as -(a/b)/b: -a/(b*b) would be -inf
+        (lambda x, y: (x / y) * 1e-300, "y", 1e-310),  # d(x/y)/dx applied as grad / y: 1/y alone is inf
+        (lambda x, y: 1 / (x * 1e-160), "x", 1.0),  # reciprocal: -(1/x)² is finite where x * x underflows
     ],
 )
 def test_editing_a_leaf_to_an_edge_of_the_number_line_gives_pythons_inf_and_nan(open_page, expression, leaf, value):

@@ -26,6 +26,13 @@ function power(x, n) {
   return pow(x, n);
 }
 
+// Two local derivatives are not plain numbers, as in autograd.py: 1/x is applied to a gradient as grad / x (one
+// rounding, as PyTorch does; _OneOver), and a cut passes 0 back whatever the gradient, inf and nan included (_Cut).
+const oneOver = (x) => ({ over: x });
+const CUT = { cut: true };
+const localValue = (local) => (local.cut ? 0 : local.over !== undefined ? 1 / local.over : local);
+const applyLocal = (local, grad) => (local.cut ? 0 : local.over !== undefined ? grad / local.over : local * grad);
+
 const OPS = new Map([
   // op: (children's data, constant) => [data, local derivatives]
   ["+", (xs, c) => {
@@ -35,14 +42,15 @@ const OPS = new Map([
   }],
   ["*", (xs, c) => xs.length === 2 ? [xs[0] * xs[1], [xs[1], xs[0]]] : [xs[0] * c, [c]]],
   ["/", (xs, c) => {
-    if (xs.length === 1) return [xs[0] / c, [1 / c]];
-    const [a, b] = xs; // d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-    return [a / b, [1 / b, -a / (b * b)]];
+    if (xs.length === 1) return [xs[0] / c, [oneOver(c)]];
+    const [a, b] = xs; // d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b
+    const out = a / b;
+    return [out, [oneOver(b), -(out / b)]];
   }],
   ["**", ([a, b]) => {
-    // PyTorch takes a derivative as 0 where the power does not depend on that input: b == 0, or a == 0 with b >= 0
+    // As in PyTorch: where b == 0 the base's edge is cut, where a == 0 with b >= 0 the exponent's derivative is 0
     const out = pow(a, b);
-    return [out, [b === 0 ? 0 : b * pow(a, b - 1), a === 0 && b >= 0 ? 0 : out * Math.log(a)]];
+    return [out, [b === 0 ? CUT : b * pow(a, b - 1), a === 0 && b >= 0 ? 0 : out * Math.log(a)]];
   }],
   ["**n", ([x], n) => [power(x, n), n === 0 ? [] : [n * power(x, n - 1)]]], // x ** 0 is a constant: a cut
   ["relu", ([x]) => (x <= 0 ? [x < 0 ? 0 : x, []] : [x, [1]])], // x <= 0: a cut, not a multiplication by 0
@@ -58,7 +66,11 @@ const OPS = new Map([
     const e = Math.exp(x);
     return [e, [e]];
   }],
-  ["log", ([x]) => [Math.log(x), [1 / x]]],
+  ["log", ([x]) => [Math.log(x), [oneOver(x)]]],
+  ["reciprocal", ([x]) => {
+    const r = 1 / x; // d(1/x)/dx = -1/x², computed as -(1/x)², finite where x * x is not
+    return [r, [-(r * r)]];
+  }],
   ["linear", (xs) => {
     // children are (...inputs, ...weights, bias): sum(w * x) + bias, d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1
     const n = (xs.length - 1) / 2;
@@ -97,7 +109,7 @@ const WORDS = {
     leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed by {op}",
     localTitle: "Local derivatives and the chain rule",
     local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
-    cut: "{d}/{dchild}: none, a cut (relu of x ≤ 0, or x ** 0): no gradient flows back to {child}",
+    cut: "{d}/{dchild}: none, a cut (relu of x ≤ 0, or a power with exponent 0): no gradient flows back to {child}",
     usedByTitle: "Gradient received from the Values that use it",
     usedBy: "from {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
@@ -128,7 +140,7 @@ const WORDS = {
     leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)", computedBy: "calculado por {op}",
     localTitle: "Derivadas locais e a regra da cadeia",
     local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
-    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou x ** 0): nenhum gradiente volta para {child}",
+    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou uma potência de expoente 0): nenhum gradiente volta para {child}",
     usedByTitle: "Gradiente recebido dos Values que o usam",
     usedBy: "de {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
@@ -245,7 +257,7 @@ function stateAt(p) {
     if (s.kind === "forward") known[s.node] = true;
     else if (s.kind === "seed") grad[s.node] += 1;
     else {
-      const term = current.localGrads[s.parent][s.k] * grad[s.parent];
+      const term = applyLocal(current.localGrads[s.parent][s.k], grad[s.parent]);
       terms.set(s.parent + "," + s.k, term);
       grad[s.child] += term;
     }
@@ -280,10 +292,12 @@ function render() {
     if (opGroup(i)) opGroup(i).classList.toggle("pending", !state.known[i]);
     edgeGroups[i].forEach((edge, k) => {
       const locals = current.localGrads[i];
-      edge.classList.toggle("cut", k >= locals.length);
+      const cut = k >= locals.length || locals[k].cut === true;
+      edge.classList.toggle("cut", cut);
       const words = { child: name(values[i].children[k]), parent: name(i) };
-      const tip = k >= locals.length ? say("edgeCut", words)
-        : say("edgeTip", { ...words, local: full(locals[k]), grad: full(state.grad[i]), term: full(locals[k] * state.grad[i]) });
+      const tip = cut ? say("edgeCut", words)
+        : say("edgeTip", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
+          term: full(applyLocal(locals[k], state.grad[i])) });
       edge.querySelector("title").textContent = tip;
     });
   });
@@ -319,8 +333,8 @@ function explain(step) {
   }
   if (step.kind === "seed") return say("seed", { name: name(step.node), d: dOf(step.node) });
   const local = current.localGrads[step.parent][step.k];
-  return say("edge", { child: name(step.child), local: full(local), grad: full(state.grad[step.parent]),
-    term: full(local * state.grad[step.parent]), total: full(state.grad[step.child]) });
+  return say("edge", { child: name(step.child), local: full(localValue(local)), grad: full(state.grad[step.parent]),
+    term: full(applyLocal(local, state.grad[step.parent])), total: full(state.grad[step.child]) });
 }
 
 function codeLine(step) {
@@ -359,12 +373,13 @@ function showDetails(i) {
     const locals = current.localGrads[i];
     values[i].children.forEach((child, k) => {
       const words = { d: dOf(i), child: name(child), dchild: dOf(child) };
-      if (k >= locals.length) {
+      if (k >= locals.length || locals[k].cut === true) {
         add(list, "li", say("cut", words)).className = "local";
         return;
       }
-      const term = locals[k] * state.grad[i];
-      add(list, "li", say("local", { ...words, local: full(locals[k]), grad: full(state.grad[i]), term: full(term) }))
+      const term = applyLocal(locals[k], state.grad[i]);
+      add(list, "li", say("local", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
+        term: full(term) }))
         .className = "local";
       edgeGroups[i][k].classList.add("related");
     });
@@ -375,8 +390,8 @@ function showDetails(i) {
     const list = add(panel, "ul", "");
     for (const [parent, k] of uses) {
       const local = current.localGrads[parent][k];
-      add(list, "li", say("usedBy", { parent: name(parent), local: full(local), grad: full(state.grad[parent]),
-        term: full(local * state.grad[parent]) })).className = "used-by";
+      add(list, "li", say("usedBy", { parent: name(parent), local: full(localValue(local)),
+        grad: full(state.grad[parent]), term: full(applyLocal(local, state.grad[parent])) })).className = "used-by";
       edgeGroups[parent][k].classList.add("related");
     }
   }

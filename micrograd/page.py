@@ -74,7 +74,7 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
         ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
-    nodes, edges = viz.trace(root)
+    nodes, _ = viz.trace(root)
     graph = _graph_data(root, nodes, parameters, viz._op_text)
     assets = resources.files("micrograd") / "page_assets"
     title = f"micrograd: {root.label or 'graph'}"

@@ -501,3 +501,11 @@ def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_pag
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "graph.html").as_uri())
     assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the README says to click first
+
+
+def test_the_modules_docstring_example_runs():
+    import doctest
+
+    import micrograd.page
+
+    assert doctest.testmod(micrograd.page).failed == 0

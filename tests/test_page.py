@@ -181,7 +181,10 @@ def test_before_backward_the_page_says_so_and_runs_it_step_by_step_to_pythons_gr
     step_to_the_end(driver)
     out.backward()
     assert_page_matches(driver, out, rel=0)  # the same sums in the same order as Value.backward()
-    assert text(driver, "explanation") == "Done: every grad is now dout/d(that Value)."
+    assert text(driver, "explanation").startswith("b.grad += local × grad = 2.0 × 0.0013409506830258655 = ")
+    assert text(driver, "explanation").endswith(
+        ", so b.grad is now 0.002681901366051731. Done: every grad is now dout/d(that Value)."
+    )
 
 
 def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
@@ -191,7 +194,7 @@ def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
     assert text(driver, "position") == "step 0 of 9"  # 3 forward, the seed, 5 edges
     assert [data for data, _ in shown(driver)][:3] == [None, None, None]  # only the leaves are known
     driver.find_element(By.ID, "step").click()
-    assert text(driver, "explanation") == "Forward: a * b = -6.0 (* of a = 2.0, b = -3.0)"
+    assert text(driver, "explanation") == "Forward: a * b = -6.0 (* of a = 2.0, b = -3.0)."
     assert shown(driver)[2] == (-6.0, 0.0)
     for _ in range(2 + 1 + 4):  # 2 more forward, the seed, then out -> a*b+c -> a*b, c -> a
         driver.find_element(By.ID, "step").click()
@@ -246,7 +249,9 @@ def test_the_language_switch_translates_every_text(open_page):
 
 def test_the_page_can_open_in_portuguese(open_page):
     driver = open_page(readme_graph(), language="pt-BR")
-    assert text(driver, "reset") == "Reiniciar" and text(driver, "explanation").startswith("Pronto")
+    assert text(driver, "reset") == "Reiniciar" and text(driver, "explanation").endswith(
+        "Pronto: cada grad agora é dout/d(aquele Value)."
+    )
 
 
 def test_the_keyboard_steps_goes_back_and_plays(open_page):

@@ -102,9 +102,9 @@ const WORDS = {
     columnValue: "Value", columnOp: "operation",
     position: "step {p} of {total}",
     start: "Start: only the leaves have their data. Step (→) computes the other Values one by one, in order.",
-    forward: "Forward: {name} = {data} ({op} of {inputs})",
+    forward: "Forward: {name} = {data} ({op} of {inputs}).",
     seed: "Backward starts at the output: {name}.grad = 1, because {d}/{d} = 1.",
-    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, so {child}.grad is now {total}",
+    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, so {child}.grad is now {total}.",
     done: "Done: every grad is now {d}/d(that Value).",
     leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed by {op}",
     localTitle: "Local derivatives and the chain rule",
@@ -133,9 +133,9 @@ const WORDS = {
     columnValue: "Value", columnOp: "operação",
     position: "passo {p} de {total}",
     start: "Início: só as folhas têm seus dados. Avançar (→) calcula os outros Values um a um, em ordem.",
-    forward: "Forward: {name} = {data} ({op} de {inputs})",
+    forward: "Forward: {name} = {data} ({op} de {inputs}).",
     seed: "O backward começa na saída: {name}.grad = 1, porque {d}/{d} = 1.",
-    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, então {child}.grad agora é {total}",
+    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, então {child}.grad agora é {total}.",
     done: "Pronto: cada grad agora é {d}/d(aquele Value).",
     leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)", computedBy: "calculado por {op}",
     localTitle: "Derivadas locais e a regra da cadeia",
@@ -252,17 +252,14 @@ function buildSteps() {
 function stateAt(p) {
   const known = values.map((v, i) => !computed.has(i));
   const grad = values.map(() => 0);
-  const terms = new Map(); // "parent,k" -> local × grad, for the edges used so far
   for (const s of steps.slice(0, p)) {
     if (s.kind === "forward") known[s.node] = true;
     else if (s.kind === "seed") grad[s.node] += 1;
     else {
-      const term = applyLocal(current.localGrads[s.parent][s.k], grad[s.parent]);
-      terms.set(s.parent + "," + s.k, term);
-      grad[s.child] += term;
+      grad[s.child] += applyLocal(current.localGrads[s.parent][s.k], grad[s.parent]); // child.grad += local * grad
     }
   }
-  return { known, grad, terms };
+  return { known, grad };
 }
 
 // --- Drawing the state
@@ -325,7 +322,11 @@ function render() {
 
 function explain(step) {
   if (!step) return say("start");
-  if (position === steps.length) return say("done", { d: dOf(ROOT) });
+  const done = position === steps.length ? " " + say("done", { d: dOf(ROOT) }) : "";
+  return explainStep(step) + done;
+}
+
+function explainStep(step) {
   if (step.kind === "forward") {
     const inputs = values[step.node].children.map((c) => name(c) + " = " + full(current.data[c])).join(", ");
     return say("forward", { name: name(step.node), op: values[step.node].opText, inputs,

@@ -514,3 +514,17 @@ def test_the_modules_docstring_example_runs():
     import micrograd.page
 
     assert doctest.testmod(micrograd.page).failed == 0
+
+
+def test_a_cut_edge_is_a_step_that_adds_nothing(open_page):
+    x, y = Value(2.0, label="x"), Value(0.0, label="y")
+    out = x**y * (1 / y)  # the power's grad is inf, and its base's edge is cut: x.grad is 0, not 0 × inf
+    out.backward()
+    driver = open_page(out)
+    driver.find_element(By.ID, "reset").click()
+    explanations = []
+    while driver.find_element(By.ID, "step").is_enabled():
+        driver.find_element(By.ID, "step").click()
+        explanations.append(text(driver, "explanation"))
+    assert any(line.startswith("x.grad += 0: the edge x → x ** y is cut (the exponent is 0)") for line in explanations)
+    assert shown(driver)[3] == (2.0, 0.0) and x.grad == 0.0

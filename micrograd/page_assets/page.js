@@ -114,6 +114,8 @@ const WORDS = {
     usedBy: "from {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
     edgeCut: "{child} → {parent}: cut, no gradient flows back",
+    cutStep: "{child}.grad += 0: the edge {child} → {parent} is cut (the exponent is 0), so nothing flows back, " +
+      "not even inf or nan, as in PyTorch.",
     notComputed: "not computed yet",
     notANumber: "\"{text}\" is not a number",
     recomputed: "Recomputed with {name} = {data}.",
@@ -145,6 +147,8 @@ const WORDS = {
     usedBy: "de {parent}: {local} × {grad} = {term}",
     edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
     edgeCut: "{child} → {parent}: corte, nenhum gradiente volta",
+    cutStep: "{child}.grad += 0: a aresta {child} → {parent} é um corte (o expoente é 0), então nada volta, " +
+      "nem inf nem nan, como no PyTorch.",
     notComputed: "ainda não calculado",
     notANumber: "\"{text}\" não é um número",
     recomputed: "Recalculado com {name} = {data}.",
@@ -334,6 +338,7 @@ function explainStep(step) {
   }
   if (step.kind === "seed") return say("seed", { name: name(step.node), d: dOf(step.node) });
   const local = current.localGrads[step.parent][step.k];
+  if (local.cut) return say("cutStep", { child: name(step.child), parent: name(step.parent) });
   return say("edge", { child: name(step.child), local: full(localValue(local)), grad: full(state.grad[step.parent]),
     term: full(applyLocal(local, state.grad[step.parent])), total: full(state.grad[step.child]) });
 }

@@ -5,15 +5,16 @@ input. Nothing else is stored — no closures — so a graph is freed by referen
 `backward()` then visits the graph from the output back to the inputs and, for every edge, adds
 local derivative × gradient of the result into the input's gradient. That is the whole of reverse-mode autodiff.
 
-Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan.
-An op never raises OverflowError or "math domain error" and never returns a complex number.
+Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan (the
+helpers in micrograd/_floats.py). No op raises OverflowError or "math domain error" or returns a complex number.
 """
 
 import math
-import numbers
 import sys
 import threading
 import weakref
+
+from micrograd._floats import _div, _exp, _log, _number, _pow, _power  # C's answers where Python's math raises
 
 
 class Value:
@@ -313,76 +314,3 @@ def linear(inputs, weights, bias):
     for w, x in zip(weight_data, input_data):  # left to right, as sum(w * x for ...) adds
         total += w * x
     return _node(total, (*inputs, *weights, bias), (*weight_data, *input_data, 1.0), "linear")
-
-
-# Float helpers with PyTorch's (C's) answers where Python's math module would raise.
-
-
-def _div(a, b):
-    """a / b, with ±inf or nan for a zero divisor instead of ZeroDivisionError."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0 or a != a:  # 0/0 and nan/0
-            return math.nan
-        return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-
-def _pow(base, exponent):
-    """base ** exponent as C's pow computes it: nan for a negative base and a fractional exponent, ±inf on overflow."""
-    try:
-        return math.pow(base, exponent)
-    except ValueError:  # (-8) ** (1/3), or 0 ** negative
-        if base != 0:
-            return math.nan
-    except OverflowError:
-        pass
-    # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
-    negative = math.copysign(1.0, base) < 0 and abs(math.fmod(exponent, 2)) == 1  # fmod is exact; % rounds
-    return -math.inf if negative else math.inf
-
-
-def _power(x, n):
-    """x ** n for a constant n, as PyTorch computes it: exact shortcuts for the common exponents, C's pow otherwise."""
-    if n == 2:
-        return x * x
-    if n == 3:
-        return x * x * x
-    if n == -1:
-        return _div(1.0, x)
-    if n == -2:
-        return _div(1.0, x * x)
-    if n == 0.5:
-        return _sqrt(x)
-    if n == -0.5:
-        return _div(1.0, _sqrt(x))
-    return _pow(x, n)
-
-
-def _sqrt(x):
-    return math.sqrt(x) if x >= 0 else math.nan  # sqrt(-0.0) is -0.0, as in C
-
-
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _log(x):
-    if x > 0:
-        return math.log(x)
-    return -math.inf if x == 0 else math.nan  # log(0) = -inf; log of a negative number (or nan) = nan
-
-
-def _number(x):
-    """x as a float if it is a real number (int, float, bool, Fraction, numpy scalar...), else None."""
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real):
-        try:
-            return float(x)
-        except OverflowError:
-            raise ValueError(f"{type(x).__name__} {x} is too large for a float") from None
-    return None

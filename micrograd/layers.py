@@ -9,6 +9,7 @@ import math
 import numbers
 import random
 
+from micrograd._messages import short_repr
 from micrograd.autograd import Value, _constant, linear
 
 ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
@@ -69,7 +70,7 @@ class Module:
                 raise ValueError(f"state_dict is missing key {name!r}")
         for key in state_dict:
             if key not in expected:
-                raise ValueError(f"state_dict has unexpected key {key!r}")
+                raise ValueError(f"state_dict has unexpected key {short_repr(key)}")
         updates = []  # (Value, new data), applied only once all of them are valid
         for name, weights in named:
             given = state_dict[name]
@@ -93,7 +94,7 @@ def _finite(x, name):
     except OverflowError:  # an int too large for a float
         number = math.inf
     if not math.isfinite(number):
-        raise ValueError(f"state_dict[{name!r}] should be a finite number, got {x!r}")
+        raise ValueError(f"state_dict[{name!r}] should be a finite number, got {short_repr(x)}")
     return number
 
 

@@ -17,18 +17,33 @@ be changed between steps (a learning-rate schedule is one line: `optimizer.lr = 
 import math
 import numbers
 
+from micrograd._messages import short_repr
 from micrograd.autograd import Value
 
 
+def _as_float(x):
+    """x as a float if it is a real number (not a bool) that a float can hold, else None (10**400 cannot)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    try:
+        return float(x)
+    except OverflowError:
+        return None
+
+
 def _check_number(name, x, low=0.0, high=math.inf, high_inclusive=True):
-    """x if it is a real number in [low, high] (or [low, high)), else ValueError as PyTorch's 'Invalid ... value'."""
+    """x as a float if it is a real number in [low, high] (or [low, high)), else ValueError as PyTorch's 'Invalid ...
+    value'."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(x).__name__}")
-    inside = low <= x <= high if high_inclusive else low <= x < high
+    number = _as_float(x)
+    if number is None:
+        raise ValueError(f"Invalid {name} value: {short_repr(x)} is too large for a float")
+    inside = low <= number <= high if high_inclusive else low <= number < high
     if not inside:  # also catches nan
         interval = f"[{low}, {high}{']' if high_inclusive else ')'}"
-        raise ValueError(f"Invalid {name} value: {x} (expected a number in {interval})")
-    return float(x)
+        raise ValueError(f"Invalid {name} value: {number} (expected a number in {interval})")
+    return number
 
 
 class Optimizer:
@@ -99,11 +114,12 @@ def _number_list(state, key, length, allow_none=False, minimum=-math.inf):
         return None
     if not isinstance(given, list) or len(given) != length:
         raise ValueError(f"optimizer state {key!r} must be a list of {length} numbers, one per parameter")
-    for x in given:
-        if isinstance(x, bool) or not isinstance(x, numbers.Real) or not minimum <= x < math.inf:
+    numbers_ = [_as_float(x) for x in given]
+    for x, number in zip(given, numbers_):
+        if number is None or not minimum <= number < math.inf:
             expected = "finite numbers" if minimum == -math.inf else f"finite numbers >= {minimum}"
-            raise ValueError(f"optimizer state {key!r} must hold {expected}, got {x!r}")
-    return [float(x) for x in given]
+            raise ValueError(f"optimizer state {key!r} must hold {expected}, got {short_repr(x)}")
+    return numbers_
 
 
 def _lerp(start, end, weight):
@@ -209,7 +225,7 @@ class Adam(Optimizer):
         self.exp_avg_sq = _number_list(state, "exp_avg_sq", n, minimum=0.0)  # averages of squares
         step = state["step"]
         if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < 2**53:
-            raise ValueError(f"optimizer state 'step' must be an int from 0 to 2**53, got {step!r}")
+            raise ValueError(f"optimizer state 'step' must be an int from 0 to 2**53, got {short_repr(step)}")
         self.step_count = step
 
 

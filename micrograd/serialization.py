@@ -15,7 +15,9 @@ import math
 import os
 import random
 import secrets
+import stat
 
+from micrograd._messages import short_repr
 from micrograd.layers import ACTIVATIONS, MLP
 from micrograd.optim import SGD, Adam, AdamW
 
@@ -70,22 +72,44 @@ def save(obj, path):
     _write_atomically(path, text)
 
 
-def _write_atomically(path, text):
+def _write_atomically(path, data):
+    """Write `data` (bytes, or str as UTF-8) to `path` so that a reader sees the old file or the new one, never a mix.
+
+    The data goes to a temporary file in the same directory, which then replaces the target in one step (os.replace).
+    A symlink is written through (its target is replaced, the link stays); an existing file keeps its permission bits,
+    a new one gets what open() would give (0o666 minus the umask). An OSError names `path`, not the temporary file.
+    """
     path = os.fspath(path)
-    directory, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
-    # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    target = os.path.realpath(path)  # replacing the link itself would turn it into a plain file
+    # A short name of our own, not path's name plus a suffix, which could exceed the file system's name limit.
+    temporary = os.path.join(os.path.dirname(target), f".micrograd-{secrets.token_hex(8)}.tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())  # on disk before the rename, so the new name never points at a half-written file
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = None
+        # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                if mode is not None:
+                    os.chmod(temporary, mode)
+                file.write(data)
+                file.flush()
+                os.fsync(
+                    file.fileno()
+                )  # on disk before the rename, so the new name never points at a half-written file
+            os.replace(temporary, target)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
+    except OSError as error:
+        if error.errno is None:  # not from the operating system: nothing to rename
+            raise
+        raise OSError(error.errno, error.strerror, path) from None  # the same subclass (PermissionError...)
 
 
 def load(path):
@@ -108,6 +132,21 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not a number in strict JSON")
 
 
+class _RepeatedKeyError(ValueError):
+    pass
+
+
+def _object_without_repeated_keys(pairs):
+    """A JSON object as a dict; json.loads would silently keep the last of two equal keys, and two readers of the file
+    could then disagree about what it holds."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RepeatedKeyError(f"an object has the key {short_repr(key)} twice")
+        seen.add(key)
+    return dict(pairs)
+
+
 def _from_json(raw):
     if not raw:
         raise ValueError("it is empty")
@@ -118,17 +157,19 @@ def _from_json(raw):
     except UnicodeDecodeError:
         raise ValueError("it is not UTF-8 text (a pickle or other binary file?)") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_repeated_keys)
     except RecursionError:
         raise ValueError("it is nested too deeply") from None
+    except _RepeatedKeyError:
+        raise
     except ValueError as error:
         raise ValueError(f"it is not valid JSON ({error})") from None
     _check_keys(document, "the file", required={"format", "version", "model"}, optional={"optimizer"})
     if document["format"] != FORMAT:
-        raise ValueError(f"its format tag is {_short(document['format'])}, expected {FORMAT!r}")
+        raise ValueError(f"its format tag is {short_repr(document['format'])}, expected {FORMAT!r}")
     version = document["version"]
-    if version != VERSION or isinstance(version, bool):
-        raise ValueError(f"it has version {_short(version)}; this micrograd reads version {VERSION}")
+    if type(version) is not int or version != VERSION:  # 1.0 and true are not the version number 1
+        raise ValueError(f"it has version {short_repr(version)}; this micrograd reads version {VERSION}")
     model = _model_from_json(document["model"])
     if "optimizer" not in document:
         return model
@@ -138,14 +179,14 @@ def _from_json(raw):
 def _model_from_json(spec):
     _check_keys(spec, "model", required={"class", "nin", "nouts", "activation", "state_dict"})
     if spec["class"] != "MLP":
-        raise ValueError(f"model class is {_short(spec['class'])}, expected 'MLP'")
+        raise ValueError(f"model class is {short_repr(spec['class'])}, expected 'MLP'")
     nin, nouts, activation = spec["nin"], spec["nouts"], spec["activation"]
     if not _is_size(nin):
-        raise ValueError(f"model nin must be a positive int, got {_short(nin)}")
+        raise ValueError(f"model nin must be a positive int, got {short_repr(nin)}")
     if not isinstance(nouts, list) or not nouts or not all(_is_size(n) for n in nouts):
-        raise ValueError(f"model nouts must be a non-empty list of positive ints, got {_short(nouts)}")
+        raise ValueError(f"model nouts must be a non-empty list of positive ints, got {short_repr(nouts)}")
     if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        raise ValueError(f"model activation must be one of {', '.join(ACTIVATIONS)}, got {_short(activation)}")
+        raise ValueError(f"model activation must be one of {', '.join(ACTIVATIONS)}, got {short_repr(activation)}")
     sizes = [nin, *nouts]
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
     if n_parameters > MAX_PARAMETERS:
@@ -166,7 +207,7 @@ def _optimizer_from_json(spec, model):
     _check_keys(spec, "optimizer", required={"class", "hyperparameters", "state"})
     optimizer_class = OPTIMIZERS.get(spec["class"]) if isinstance(spec["class"], str) else None
     if optimizer_class is None:
-        raise ValueError(f"optimizer class must be one of {', '.join(OPTIMIZERS)}, got {_short(spec['class'])}")
+        raise ValueError(f"optimizer class must be one of {', '.join(OPTIMIZERS)}, got {short_repr(spec['class'])}")
     optimizer = optimizer_class(model.parameters(), lr=0.0)
     optimizer.load_state_dict({"hyperparameters": spec["hyperparameters"], "state": spec["state"]})
     return optimizer
@@ -178,14 +219,8 @@ def _check_keys(obj, what, required, optional=frozenset()):
     for key in sorted(required - set(obj)):
         raise ValueError(f"{what} has no {key!r}")
     for key in sorted(set(obj) - required - optional):
-        raise ValueError(f"{what} has an unexpected key {_short(key)}")
+        raise ValueError(f"{what} has an unexpected key {short_repr(key)}")
 
 
 def _is_size(n):
     return isinstance(n, int) and not isinstance(n, bool) and n >= 1
-
-
-def _short(x):
-    """repr(x), cut short: error messages must stay readable whatever the file holds."""
-    text = repr(x) if not isinstance(x, (list, dict)) else type(x).__name__
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -22,6 +22,9 @@ def test_value_accepts_real_numbers_and_stores_a_float(good, expected):
 def test_an_integer_too_large_for_a_float_is_a_value_error():
     with pytest.raises(ValueError, match="too large"):
         Value(10**400)
+    with pytest.raises(ValueError, match="too large") as error:
+        Value(10**4000)
+    assert len(str(error.value)) < 200  # the number is cut short in the message
 
 
 def test_label_must_be_a_string():

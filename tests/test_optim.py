@@ -235,6 +235,21 @@ def test_bad_hyperparameters_raise_value_error_like_torch(make, message):
         make([Value(1.0)])
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: SGD(p, lr=10**400), "Invalid learning rate value: 1000"),
+        (lambda p: SGD(p, lr=0.1, momentum=10**400), "Invalid momentum value"),
+        (lambda p: Adam(p, betas=(0.9, 10**4000)), "Invalid beta parameter at index 1 value"),
+        (lambda p: AdamW(p, eps=-(10**400)), "Invalid epsilon value"),
+    ],
+)
+def test_a_hyperparameter_too_large_for_a_float_is_a_short_value_error_naming_it(make, message):
+    with pytest.raises(ValueError, match=message) as error:  # was OverflowError
+        make([Value(1.0)])
+    assert "too large for a float" in str(error.value) and len(str(error.value)) < 200
+
+
 def test_torch_rejects_the_same_hyperparameters():
     """Our error cases are PyTorch's: the same arguments make torch.optim raise ValueError too."""
     p = [torch.zeros(1, requires_grad=True)]

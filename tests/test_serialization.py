@@ -142,6 +142,60 @@ def test_save_respects_the_umask_like_open(tmp_path):
     assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
 
 
+def test_save_writes_a_file_whose_name_is_as_long_as_the_system_allows(tmp_path):
+    path = tmp_path / ("m" * 250 + ".json")  # 255 bytes: the usual limit for one name
+    micrograd.save(trained_model()[0], path)
+    assert micrograd.load(path).state_dict() == trained_model()[0].state_dict()
+    assert os.listdir(tmp_path) == [path.name]
+
+
+def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "models").mkdir()
+    target, link = tmp_path / "models" / "real.json", tmp_path / "link.json"
+    target.write_text("old")
+    link.symlink_to(target)
+    model, _ = trained_model()
+    micrograd.save(model, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert micrograd.load(target).state_dict() == model.state_dict()
+    assert sorted(os.listdir(tmp_path / "models")) == ["real.json"]
+
+
+def test_save_through_a_dangling_symlink_creates_its_target(tmp_path):
+    target, link = tmp_path / "real.json", tmp_path / "link.json"
+    link.symlink_to(target)
+    micrograd.save(trained_model()[0], link)
+    assert link.is_symlink() and micrograd.load(target)
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(saved):
+    path, _ = saved
+    for mode in (0o600, 0o640):
+        path.chmod(mode)
+        micrograd.save(trained_model()[0], path)
+        assert path.stat().st_mode & 0o777 == mode
+
+
+def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path):
+    model, _ = trained_model()
+    missing = tmp_path / "no such directory" / "m.json"
+    with pytest.raises(FileNotFoundError) as error:
+        micrograd.save(model, missing)
+    assert error.value.filename == str(missing) and ".tmp" not in str(error.value)
+    directory = tmp_path / "a directory.json"
+    directory.mkdir()
+    with pytest.raises(OSError) as error:
+        micrograd.save(model, directory)
+    assert error.value.filename == str(directory) and ".tmp" not in str(error.value)
+    assert os.listdir(tmp_path) == [directory.name] and os.listdir(directory) == []
+
+
+def test_write_atomically_takes_bytes_or_text(tmp_path):
+    serialization._write_atomically(tmp_path / "b.bin", b"\x00\xff")
+    serialization._write_atomically(tmp_path / "t.txt", "é")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x00\xff" and (tmp_path / "t.txt").read_bytes() == "é".encode()
+
+
 def mutated(document, change):
     """A deep copy of document with change(copy) applied."""
     document = copy.deepcopy(document)
@@ -166,6 +220,7 @@ MALFORMED_DOCUMENTS = [
     ("has version 2; this micrograd reads version 1", set_path(("version",), 2)),
     ("has version '1'", set_path(("version",), "1")),
     ("has version True", set_path(("version",), True)),
+    ("has version 1.0", set_path(("version",), 1.0)),
     ("has no 'model'", lambda d: d.pop("model")),
     ("has an unexpected key 'extra'", set_path(("extra",), 1)),
     ("model class is 'CNN'", set_path(("model", "class"), "CNN")),
@@ -243,6 +298,51 @@ def test_a_weight_too_large_for_a_float_is_rejected(saved):
     path.write_text(text.replace('"HUGE"', "1e999"))
     with pytest.raises(ValueError, match=re.escape("state_dict['layers.1.neurons.0.w[1]'] should be a finite number")):
         micrograd.load(path)
+
+
+def test_a_key_written_twice_is_rejected_not_silently_overwritten(saved):
+    path, _ = saved
+    text = path.read_text()
+    path.write_text(text.replace('"version": 1', '"version": 1, "version": 1', 1))
+    with pytest.raises(ValueError, match="an object has the key 'version' twice"):
+        micrograd.load(path)
+    inner = text.replace('"nin": 2', '"nin": 2, "nin": 3', 1)
+    path.write_text(inner)
+    with pytest.raises(ValueError, match="an object has the key 'nin' twice"):
+        micrograd.load(path)
+
+
+def test_a_weight_with_thousands_of_digits_gives_a_short_message(saved):
+    path, document = saved
+    path.write_text(json.dumps(mutated(document, set_path(W, [0.1, 10**3999, 0.3]))))
+    with pytest.raises(
+        ValueError, match=re.escape("state_dict['layers.1.neurons.0.w[1]'] should be a finite")
+    ) as error:
+        micrograd.load(path)
+    assert len(str(error.value)) < 300
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (("hyperparameters", "lr"), "Invalid learning rate value"),
+        (("hyperparameters", "eps"), "Invalid epsilon value"),
+        (("hyperparameters", "betas"), "Invalid beta parameter at index 1 value"),
+        (("state", "exp_avg"), "optimizer state 'exp_avg' must hold finite numbers"),
+        (("state", "step"), "optimizer state 'step' must be an int"),
+    ],
+)
+def test_a_hyperparameter_or_state_too_large_for_a_float_is_a_value_error_naming_it(tmp_path, where, message):
+    model, optimizer = trained_model()
+    path = tmp_path / "m.json"
+    micrograd.save({"model": model, "optimizer": optimizer}, path)
+    document = json.loads(path.read_text())
+    huge = 10**400
+    value = {"betas": [0.9, huge], "exp_avg": [huge] * len(model.parameters())}.get(where[1], huge)
+    path.write_text(json.dumps(mutated(document, set_path(("optimizer", *where), value))))
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
+        micrograd.load(path)
+    assert len(str(error.value)) < 300
 
 
 class _Exploit:

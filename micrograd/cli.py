@@ -15,6 +15,7 @@ from pathlib import Path
 
 from micrograd import datasets, graph_command, losses, optim, save
 from micrograd.autograd import sum as value_sum
+from micrograd.exercises import command as exercises_command
 from micrograd.graph_command import OneLineErrorParser
 from micrograd.layers import MLP
 
@@ -87,6 +88,10 @@ def build_parser():
     graph = commands.add_parser("graph", help="draw the graph of an expression, with data and gradients")
     graph_command.add_arguments(graph)
     graph.set_defaults(run=graph_command.run)
+
+    practice = commands.add_parser("exercises", help="write your own autograd engine, checked step by step")
+    exercises_command.add_arguments(practice)
+    practice.set_defaults(run=exercises_command.run)
     return parser
 
 

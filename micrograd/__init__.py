@@ -15,9 +15,23 @@ from micrograd import nn as nn
 from micrograd import optim as optim
 from micrograd.autograd import Value, linear
 from micrograd.autograd import sum as sum  # noqa: A004 -- micrograd.sum, like torch.sum
+from micrograd.compiler import TracingCheckError
+from micrograd.compiler import compile as compile  # noqa: A004 -- micrograd.compile, like torch.compile
 from micrograd.functional import custom_op, detect_anomaly, grad, gradcheck, hessian, no_grad
 from micrograd.serialization import load, save
 
-# not `sum`: `from micrograd import *` must not shadow the builtin
-__all__ = ["Value", "linear", "grad", "hessian", "gradcheck", "no_grad", "detect_anomaly", "custom_op", "save", "load"]
+# not `sum` or `compile`: `from micrograd import *` must not shadow the builtins
+__all__ = [
+    "Value",
+    "linear",
+    "grad",
+    "hessian",
+    "gradcheck",
+    "no_grad",
+    "detect_anomaly",
+    "custom_op",
+    "TracingCheckError",
+    "save",
+    "load",
+]
 __version__ = "0.2.0"

@@ -45,6 +45,8 @@ class Value:
 
     # --- operations: the result and, beside it, the local derivative with respect to each input
     # A plain number operand is a constant: it is folded into the result instead of becoming a node of its own.
+    # micrograd.compile needs the constant back: d(v * c)/dv is c; in `v + c` and `v / c`, c rides along as an extra
+    # entry after the local derivative, which backward's zip() (it stops at the last child) ignores.
     # Local derivatives that are always 1 share one tuple (_ONE, _ONE_ONE) instead of a new one per node.
 
     def __add__(self, other):
@@ -53,7 +55,7 @@ class Value:
         other = _number(other)
         if other is None:
             return NotImplemented
-        return _node(self.data + other, (self,), _ONE, "+")
+        return _node(self.data + other, (self,), (1.0, other), "+")
 
     def __mul__(self, other):
         if isinstance(other, Value):
@@ -68,11 +70,11 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
-            return _node(out, (self, other), (_OneOver(b), -_div(out, b)), "/")
+            return _node(out, (self, other), (_one_over(b), -_div(out, b)), "/")
         b = _number(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_OneOver(b),), "/")
+        return _node(_div(a, b), (self,), (_one_over(b), b), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
@@ -109,7 +111,7 @@ class Value:
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_OneOver(x),), "log")
+        return _node(_log(x), (self,), (_one_over(x),), "log")
 
     def reciprocal(self):
         """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
@@ -203,14 +205,24 @@ def _topological_order(root):
 
 
 _ONE, _ONE_ONE = (1.0,), (1.0, 1.0)
+_SMALLEST_NORMAL = sys.float_info.min  # 2.2e-308: below it a float loses digits
 
 
 # Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
 
 
+def _one_over(x):
+    """The local derivative 1/x (of a/x and of log x). PyTorch applies it as grad / x; (1/x) * grad is the same within
+    a rounding while 1/x is a normal float, but inf or short of digits beyond (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+    if x:  # not 0 (nan is true, and nan <= ... is false)
+        one_over = 1.0 / x
+        if _SMALLEST_NORMAL <= abs(one_over) < math.inf:
+            return one_over
+    return _OneOver(x)
+
+
 class _OneOver(float):
-    """The local derivative 1/x, applied to a gradient as PyTorch applies it: grad / x. That rounds once, where
-    (1/x) * grad rounds twice, and it stays finite where 1/x overflows (1/1e-310 is inf, 1e-10/1e-310 is not)."""
+    """1/x that multiplies a gradient as PyTorch does, as grad / x: for an x where 1/x is not a normal float."""
 
     __slots__ = ("x",)
 
@@ -284,7 +296,7 @@ def _constant(x):
 
 def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
     """Sum of Values (and numbers) as one node: d(sum)/d(value) = 1 for each."""
-    total, children = 0.0, []
+    total, children, numbers = 0.0, [], []
     for v in values:
         if isinstance(v, Value):
             total += v.data
@@ -294,7 +306,9 @@ def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
             if number is None:
                 raise TypeError(f"sum() needs Values or numbers, got {type(v).__name__}")
             total += number
-    return _node(total, tuple(children), (1.0,) * len(children), "+")
+            numbers.append((len(children), number))  # added after that many Values: compile() replays the order
+    # After the local derivatives, one extra entry (ignored by backward) marks a fused sum and records its numbers.
+    return _node(total, tuple(children), (1.0,) * len(children) + (tuple(numbers),), "+")
 
 
 def linear(inputs, weights, bias):

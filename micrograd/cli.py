@@ -1,23 +1,31 @@
-"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset) and `graph`.
+"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset), `graph`
+and `export` (a saved model to PyTorch, ONNX or safetensors).
 
     micrograd demo                      # trains, shows a progress bar, writes pictures and the model to ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
     micrograd graph "(a*b + c).tanh()" --set a=2 b=-3 c=10
 
-Bad arguments print one line on stderr and exit with status 2.
+Bad arguments print one line on stderr and exit with status 2, before any training; training that diverges (a loss
+that is nan or infinite), or outputs that cannot be written, stop with one line and status 1; Ctrl-C stops with one
+line and status 130. Without the
+`viz` extra (tqdm, matplotlib, graphviz) the commands still train and write the model and history: the progress is
+plain text, and one line says which pictures were skipped and what to install.
 """
 
 import argparse
 import csv
+import math
 import random
 import sys
 from pathlib import Path
 
-from micrograd import datasets, graph_command, losses, optim, save
+from micrograd import datasets, export_command, graph_command, losses, optim, save
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
 from micrograd.graph_command import OneLineErrorParser
 from micrograd.layers import MLP
+from micrograd.outputs import StagedOutputs
+from micrograd.serialization import MAX_PARAMETERS
 
 DATASETS = {
     "moons": datasets.make_moons,
@@ -26,18 +34,48 @@ DATASETS = {
     "spiral": datasets.make_spiral,
     "xor": datasets.make_xor,
 }
+CLASSES = {"moons": 2, "circles": 2, "blobs": 3, "spiral": 3, "xor": 2}
 LOSSES = ["hinge", "bce", "mse", "cross_entropy"]
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW}
+OUTPUT_NAMES = ["history.csv", "decision_boundary.png", "history.png", "model.json", "neuron.svg", "neuron.html"]
+VIZ_EXTRA = "pip install 'micrograd[viz]'"
+
+# Limits, checked before training, so that no argument can make the command grow its memory without end.
+MAX_STEPS = 1_000_000
+MAX_SAMPLES = 10_000
+MAX_WEIGHT_USES = 10_000_000  # points per step × parameters: a step's graph takes about 50 bytes per use, 0.5 GB here
 
 
-def _positive_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {n}")
-    return n
+class TrainingDiverged(ArithmeticError):
+    """The loss (or a parameter) became nan or infinite: the message says at which step and what to try."""
+
+
+def _count(maximum):
+    """An argparse type: a whole number from 1 to `maximum`."""
+
+    def parse(text):
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+        if not 1 <= n <= maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from 1 to {maximum:,}, got {_short(n)}")
+        return n
+
+    return parse
+
+
+def _short(n):
+    """An int for a message: in full, unless it has more digits than a message should hold."""
+    text = str(n)
+    return text if len(text) <= 20 else f"a number of {len(text):,} digits"
+
+
+def _directory(text):
+    """An argparse type: a directory's path, not empty (which would mean the current directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a directory, got an empty name")
+    return Path(text)
 
 
 def _positive_float(text):
@@ -46,7 +84,7 @@ def _positive_float(text):
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text[:40]}")
     return x
 
 
@@ -54,9 +92,9 @@ def _layer_sizes(text):
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text[:40]!r}") from None
     if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text[:40]!r}")
     return sizes
 
 
@@ -65,23 +103,25 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser)
 
     demo = commands.add_parser("demo", help="the original micrograd demo: an MLP on 100 moons points")
-    demo.add_argument("--out", type=Path, default=Path("micrograd-out"), help="where to write pictures and the model")
-    demo.add_argument("--steps", type=_positive_int, default=100, help="training steps (default 100)")
+    demo.add_argument(
+        "--out", type=_directory, default=Path("micrograd-out"), help="where to write pictures and the model"
+    )
+    demo.add_argument("--steps", type=_count(MAX_STEPS), default=100, help="training steps (default 100)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(run=run_demo)
 
     train = commands.add_parser("train", help="train an MLP on a built-in dataset")
     train.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
-    train.add_argument("--samples", type=_positive_int, default=100, help="points in the dataset (default 100)")
+    train.add_argument("--samples", type=_count(MAX_SAMPLES), default=100, help="points in the dataset (default 100)")
     train.add_argument("--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)")
     train.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu")
     train.add_argument("--loss", choices=LOSSES, help="default: hinge for two classes, cross_entropy for more")
     train.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
     train.add_argument("--lr", type=_positive_float, help="learning rate (default 0.1 for sgd, 0.01 otherwise)")
-    train.add_argument("--steps", type=_positive_int, default=100)
-    train.add_argument("--batch-size", type=_positive_int, help="examples per step (default: all)")
+    train.add_argument("--steps", type=_count(MAX_STEPS), default=100)
+    train.add_argument("--batch-size", type=_count(MAX_SAMPLES), help="examples per step (default: all)")
     train.add_argument("--seed", type=int, default=1337)
-    train.add_argument("--out", type=Path, default=Path("micrograd-out"))
+    train.add_argument("--out", type=_directory, default=Path("micrograd-out"))
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=run_train)
 
@@ -92,12 +132,20 @@ def build_parser():
     practice = commands.add_parser("exercises", help="write your own autograd engine, checked step by step")
     exercises_command.add_arguments(practice)
     practice.set_defaults(run=exercises_command.run)
+    export = commands.add_parser("export", help="hand a saved model to PyTorch, ONNX or safetensors")
+    export_command.add_arguments(export)
+    export.set_defaults(run=export_command.run)
     return parser
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    return args.run(args)
+    """Run the command with arguments `argv` (default: the command line); returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("micrograd: interrupted", file=sys.stderr)
+        return 130
 
 
 # --- training
@@ -125,50 +173,106 @@ def fit(model, X, y, loss_name, optimizer, steps, batch_size=None, l2=0.0, lr_sc
     """Train `model` on (X, y), labels 0, 1, ...; returns the history {"loss": [...], "accuracy": [...]}, one entry
     per step. Each step: forward on a batch, loss (+ l2 · sum of squared parameters), zero_grad, backward, optimizer
     step; `lr_schedule(step)` sets the learning rate first. Loss and accuracy are those of the step's batch.
+    Raises TrainingDiverged at the first loss, or at the end a parameter, that is nan or infinite.
     """
-    from tqdm import tqdm
-
     rng = random.Random(seed)
     history = {"loss": [], "accuracy": []}
-    bar = tqdm(range(steps), desc="training", unit="step", disable=quiet)
-    for step in bar:
-        batch = range(len(X)) if batch_size is None or batch_size >= len(X) else rng.sample(range(len(X)), batch_size)
-        outputs = [model(X[i]) for i in batch]
-        labels = [y[i] for i in batch]
-        loss = _loss(loss_name, outputs, labels)
-        if l2:
-            loss = loss + l2 * value_sum(p * p for p in model.parameters())
-        accuracy = sum(_prediction(o, loss_name) == t for o, t in zip(outputs, labels)) / len(labels)
-        if lr_schedule is not None:
-            optimizer.lr = lr_schedule(step)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        history["loss"].append(loss.data)
-        history["accuracy"].append(accuracy)
-        bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+    bar = _progress_bar(steps, quiet)
+    try:
+        for step in bar:
+            batch = (
+                range(len(X)) if batch_size is None or batch_size >= len(X) else rng.sample(range(len(X)), batch_size)
+            )
+            outputs = [model(X[i]) for i in batch]
+            labels = [y[i] for i in batch]
+            loss = _loss(loss_name, outputs, labels)
+            if l2:
+                loss = loss + l2 * value_sum(p * p for p in model.parameters())
+            if not math.isfinite(loss.data):
+                raise TrainingDiverged(f"the loss became {loss.data} at step {step}")
+            accuracy = sum(_prediction(o, loss_name) == t for o, t in zip(outputs, labels)) / len(labels)
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(step)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            history["loss"].append(loss.data)
+            history["accuracy"].append(accuracy)
+            bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+    finally:
+        bar.close()  # ends the bar's line, also when interrupted
+    if not all(math.isfinite(p.data) for p in model.parameters()):
+        raise TrainingDiverged(f"a parameter became nan or infinite in the last step ({steps - 1})")
     return history
 
 
-def _write_outputs(out, model, optimizer, X, y, history, loss_name):
-    """The pictures, the model and the per-step CSV, in `out`; returns the paths written."""
-    import matplotlib
+def _progress_bar(steps, quiet):
+    """tqdm's progress bar over range(steps), or plain text lines when tqdm is not installed."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _TextProgress(steps, quiet)
+    return tqdm(range(steps), desc="training", unit="step", disable=quiet)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    from micrograd.plots import plot_decision_boundary, plot_history
-    from micrograd.viz import draw_dot, to_html
+class _TextProgress:
+    """Progress as a line on stderr about every tenth of the steps, and at the last: what tqdm shows, without tqdm."""
 
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    def __init__(self, steps, quiet):
+        self.steps, self.quiet, self.step = steps, quiet, 0
+        self.every = max(1, steps // 10)
 
-    path = out / "history.csv"
-    with open(path, "w", newline="") as f:
+    def __iter__(self):
+        for step in range(self.steps):
+            self.step = step
+            yield step
+
+    def set_postfix(self, **values):
+        done = self.step + 1
+        if not self.quiet and (done % self.every == 0 or done == self.steps):
+            shown = "  ".join(f"{name} {value}" for name, value in values.items())
+            print(f"training: step {done}/{self.steps}  {shown}", file=sys.stderr)
+
+    def close(self):
+        pass
+
+
+def _write_outputs(directory, model, optimizer, X, y, history):
+    """The per-step CSV, the pictures and the model, in `directory`. Returns one line saying which pictures were
+    skipped and what to install, or None."""
+    with open(directory / "history.csv", "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["step", "loss", "accuracy"])
         writer.writerows(zip(range(len(history["loss"])), history["loss"], history["accuracy"]))
-    written.append(path)
+    save({"model": model, "optimizer": optimizer}, directory / "model.json")
+
+    skipped, missing, notes = [], [], []
+    try:
+        _plot(directory, model, X, y, history)
+    except ImportError:
+        skipped += ["decision_boundary.png", "history.png"]
+        missing.append("matplotlib")
+    try:
+        _draw_neuron(directory / "neuron.svg", model, X)
+    except ImportError:
+        skipped += ["neuron.svg", "neuron.html"]
+        missing.append("graphviz")
+    except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
+        skipped += ["neuron.svg", "neuron.html"]
+        notes.append(graph_command._one_line(error))
+    if missing:
+        notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
+    return f"micrograd: skipped {', '.join(skipped)}: {'; '.join(notes)}" if skipped else None
+
+
+def _plot(directory, model, X, y, history):
+    """decision_boundary.png and history.png."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, even where there is a display
+    import matplotlib.pyplot as plt
+
+    from micrograd.plots import plot_decision_boundary, plot_history
 
     for name, draw in [
         ("decision_boundary.png", lambda ax: plot_decision_boundary(model, X, y, ax=ax)),
@@ -176,76 +280,106 @@ def _write_outputs(out, model, optimizer, X, y, history, loss_name):
     ]:
         fig, ax = plt.subplots(figsize=(6, 5))
         draw(ax)
-        fig.savefig(out / name, dpi=100, bbox_inches="tight")
+        fig.savefig(directory / name, dpi=100, bbox_inches="tight")
         plt.close(fig)
-        written.append(out / name)
 
-    path = out / "model.json"
-    save({"model": model, "optimizer": optimizer}, path)
-    written.append(path)
 
-    # One neuron of the first layer on the first example: small enough to read, and it shows data and grad.
+def _draw_neuron(path, model, X):
+    """One neuron of the first layer on the first example: small enough to read, and it shows data and grad."""
+    from micrograd.viz import draw_dot, to_html
+
     neuron = model.layers[0].neurons[0]
     output = neuron(X[0])
     output.backward()
-    dot = draw_dot(output, parameters=neuron.parameters())
-    path = out / "neuron.svg"
     try:
-        path.write_bytes(dot.pipe(format="svg"))
-        written.append(path)
-        path = out / "neuron.html"  # the same neuron on a page that steps through its backward pass
-        to_html(output, path, parameters=neuron.parameters())
-        written.append(path)
-    except Exception as error:  # Graphviz's `dot` program is missing: say how to get it, keep the rest
-        print(f"micrograd: skipped {path.name}: {error}", file=sys.stderr)
-    model.zero_grad()
-    return written
+        path.write_bytes(draw_dot(output, parameters=neuron.parameters()).pipe(format="svg"))
+        to_html(output, path.with_suffix(".html"), parameters=neuron.parameters())  # the same neuron, step by step
+    finally:
+        model.zero_grad()
 
 
 def run_demo(args):
     """The original micrograd demo: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + 1e-4·L2, SGD with the
     learning rate decaying linearly from 1.0 to 0.1."""
-    X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
-    random.seed(1337)  # the original's initial weights
-    model = MLP(2, [16, 16, 1])
-    optimizer = optim.SGD(model.parameters(), lr=1.0)
-    history = fit(
-        model,
-        X,
-        y,
-        "hinge",
-        optimizer,
-        args.steps,
-        l2=1e-4,
-        lr_schedule=lambda k: 1.0 - 0.9 * k / args.steps,
-        quiet=args.quiet,
-    )
-    return _finish(args, model, optimizer, X, y, history, "hinge")
+    try:
+        staging = StagedOutputs(args.out)
+    except ValueError as error:
+        return _error("demo", error, status=2)
+    with staging:
+        X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
+        random.seed(1337)  # the original's initial weights
+        model = MLP(2, [16, 16, 1])
+        optimizer = optim.SGD(model.parameters(), lr=1.0)
+
+        def train():
+            schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
+            return fit(model, X, y, "hinge", optimizer, args.steps, l2=1e-4, lr_schedule=schedule, quiet=args.quiet)
+
+        return _train_and_write("demo", staging, train, model, optimizer, X, y, "hinge")
 
 
 def run_train(args):
-    X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
-    n_classes = max(y) + 1
+    """Train an MLP on a built-in dataset as the arguments say; every argument is checked before training."""
+    n_classes = CLASSES[args.dataset]
     loss_name = args.loss or ("hinge" if n_classes == 2 else "cross_entropy")
+    sizes = [2, *args.hidden, n_classes if loss_name == "cross_entropy" else 1]
+    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    points_per_step = min(args.batch_size or args.samples, args.samples)
+    problem = None
     if loss_name != "cross_entropy" and n_classes > 2:
-        print(
-            f"micrograd train: error: --loss {loss_name} is for two classes; {args.dataset} has {n_classes}",
-            file=sys.stderr,
+        problem = f"--loss {loss_name} is for two classes; {args.dataset} has {n_classes}"
+    elif args.samples < n_classes:
+        problem = f"--samples {args.samples} is too few: {args.dataset} needs at least one point per class, {n_classes}"
+    elif n_parameters > MAX_PARAMETERS:
+        problem = f"--hidden makes {_short(n_parameters)} parameters; the limit is {MAX_PARAMETERS:,}"
+    elif points_per_step * n_parameters > MAX_WEIGHT_USES:
+        problem = (
+            f"{points_per_step:,} points per step × {n_parameters:,} parameters is more than {MAX_WEIGHT_USES:,} "
+            f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
-        return 2
-    random.seed(args.seed)
-    model = MLP(2, [*args.hidden, n_classes if loss_name == "cross_entropy" else 1], activation=args.activation)
-    lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
-    optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
-    history = fit(
-        model, X, y, loss_name, optimizer, args.steps, batch_size=args.batch_size, seed=args.seed, quiet=args.quiet
-    )
-    return _finish(args, model, optimizer, X, y, history, loss_name)
+    if problem:
+        return _error("train", problem, status=2)
+    try:
+        staging = StagedOutputs(args.out)
+    except ValueError as error:
+        return _error("train", error, status=2)
+    with staging:
+        X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
+        random.seed(args.seed)
+        model = MLP(2, sizes[1:], activation=args.activation)
+        lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
+        optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
+
+        def train():
+            return fit(model, X, y, loss_name, optimizer, args.steps, args.batch_size, seed=args.seed, quiet=args.quiet)
+
+        return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
 
 
-def _finish(args, model, optimizer, X, y, history, loss_name):
+def _error(command, message, status):
+    """Print the one-line error `message` on stderr and return the exit status."""
+    print(f"micrograd {command}: error: {graph_command._one_line(message)}", file=sys.stderr)  # --out may hold a \n
+    return status
+
+
+def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
+    """Run `train()`, write the outputs into `staging` and publish them as a set; the exit status."""
+    try:
+        history = train()
+    except TrainingDiverged as error:
+        advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
+        return _error(command, f"training diverged: {error}; {advice}", status=1)
     accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
-    for path in _write_outputs(args.out, model, optimizer, X, y, history, loss_name):
-        print(f"wrote {path}")
+    try:
+        skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
+        written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
+        staging.publish(OUTPUT_NAMES)
+    except OSError as error:  # e.g. the disk is full
+        return _error(command, f"writing the outputs failed: {error}", status=1)
+    for name in written:
+        print(f"wrote {staging.out / name}")
+    if skipped:
+        sys.stdout.flush()
+        print(skipped, file=sys.stderr)
     print(f"final accuracy: {accuracy:.1%}")
     return 0

@@ -3,7 +3,8 @@
 Only these are accepted: numbers, names of the given variables, + - * / **, unary minus, and calls without arguments
 of the engine's methods (`.relu()`, `.tanh()`, `.sigmoid()`, `.exp()`, `.log()`). Anything else — attributes,
 subscripts, other calls, lambdas, strings... — is an ExpressionError, and so is an expression that is too long or
-nested too deeply, before Python's parser or our evaluation could run out of stack.
+nested too deeply (more than MAX_DEPTH levels of parentheses, or of operators and calls), before Python's parser or
+our evaluation could run out of stack.
 
 >>> from micrograd import Value
 >>> out = build("(a*b + c).tanh()", {"a": Value(2.0), "b": Value(-3.0), "c": Value(10.0)})
@@ -13,11 +14,13 @@ nested too deeply, before Python's parser or our evaluation could run out of sta
 
 import ast
 import operator
+import warnings
 
 from micrograd.autograd import Value
 
 MAX_LENGTH = 2000  # characters
-MAX_DEPTH = 100  # levels of nesting: an operator, a call or a parenthesized group each add one
+MAX_DEPTH = 100  # levels of nesting, counted twice: parentheses in the text, and operators and calls in the tree
+TOO_DEEP = f"the expression is nested too deeply (at most {MAX_DEPTH} levels)"
 
 METHODS = ("relu", "tanh", "sigmoid", "exp", "log")
 BINARY_OPERATORS = {
@@ -41,12 +44,15 @@ def build(text, variables):
         raise ExpressionError(f"the expression is {len(text):,} characters long; at most {MAX_LENGTH:,} are allowed")
     if not text.strip():
         raise ExpressionError("the expression is empty")
+    _check_parentheses(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "1if a else 2" warns "invalid decimal literal"; we refuse it anyway
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:  # also Python's own "too many nested parentheses"
         raise ExpressionError(f"invalid syntax: {error.msg}") from None
     except (RecursionError, MemoryError):
-        raise ExpressionError(f"the expression is nested too deeply (at most {MAX_DEPTH} levels)") from None
+        raise ExpressionError(TOO_DEEP) from None
     names = _check(tree.body)
     undefined = [name for name in names if name not in variables]
     if undefined:
@@ -56,6 +62,18 @@ def build(text, variables):
     if not isinstance(result, Value):
         raise ExpressionError("the expression uses no variable, so it has no gradient to show")
     return result
+
+
+def _check_parentheses(text):
+    """Refuse more than MAX_DEPTH nested parentheses: they leave no trace in the tree that `_check` measures."""
+    depth = 0
+    for character in text:
+        if character == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(TOO_DEEP)
+        elif character == ")":
+            depth -= 1
 
 
 def _check(tree):
@@ -68,7 +86,7 @@ def _check(tree):
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply (at most {MAX_DEPTH} levels)")
+            raise ExpressionError(TOO_DEEP)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):  # not bool, complex or str
             continue
         if isinstance(node, ast.Name):

@@ -436,6 +436,8 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1):
 
 # --- user-defined operations
 
+CUSTOM_OPS = {}  # name -> (forward on numbers, local derivatives of input Values as numbers): what compile() replays
+
 
 def custom_op(name, forward, derivative):
     """Define a new operation from its forward function and its derivative rule; returns the operation.
@@ -467,18 +469,27 @@ def custom_op(name, forward, derivative):
             raise ValueError(f"the derivative rule of {name!r} gave {count}")
         return tuple(derivatives)
 
-    def operation(*inputs):
-        children = tuple(_constant(x) for x in inputs)  # numbers become leaf Values
-        data = _number(forward(*(child.data for child in children)))
+    def forward_number(*numbers):
+        data = _number(forward(*numbers))
         if data is None:
             raise TypeError(f"the forward function of {name!r} must return a number")
+        return data
+
+    def local_grads_of(children):
         with _plain_arithmetic():  # the derivatives as numbers, without recording a graph
             local_grads = tuple(_number(_float(d)) for d in rule(None, children, None))
         if None in local_grads:
             raise TypeError(f"the derivative of {name!r} must give Values or numbers")
-        return _node(data, children, local_grads, name)
+        return local_grads
 
-    DERIVATIVE_RULES[name] = rule  # a new definition under the same name (a re-run notebook cell) replaces the old
+    def operation(*inputs):
+        children = tuple(_constant(x) for x in inputs)  # numbers become leaf Values
+        data = forward_number(*(child.data for child in children))
+        return _node(data, children, local_grads_of(children), name)
+
+    # A new definition under the same name (a re-run notebook cell) replaces the old.
+    DERIVATIVE_RULES[name] = rule
+    CUSTOM_OPS[name] = (forward_number, local_grads_of)
     operation.__name__ = operation.__qualname__ = name
     operation.__doc__ = f"The custom operation {name!r} (see micrograd.custom_op)."
     return operation

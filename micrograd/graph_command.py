@@ -7,6 +7,7 @@ picture and prints the output and each variable's gradient. Errors are one line 
 """
 
 import argparse
+import keyword
 import subprocess
 import sys
 from pathlib import Path
@@ -36,27 +37,39 @@ def add_arguments(parser: argparse.ArgumentParser):
 
 
 def run(args) -> int:
-    """Run the command with parsed arguments; the exit status: 0, or 2 after a one-line error on stderr."""
+    """Run the command with parsed arguments; the exit status: 0, or 2 after a one-line error on stderr.
+
+    Without the graphviz package or Graphviz's `dot` program, the output and the gradients are still printed, then
+    one line on stderr says what to install, and the status is 0, as the `demo` command skips its pictures.
+    """
     try:
         output_path, picture_format = _output(args.out, args.format)
         variables = _parse_variables(args.variables)
         out = build(args.expression, variables)
+        _check_all_used(variables, out)
         out.backward()
-        from micrograd.viz import draw_dot, to_html  # only here: the graphviz package is needed for pictures only
+        try:
+            output_path.write_bytes(_draw(out, picture_format, args.rankdir))
+            if args.html:
+                from micrograd.viz import to_html
 
-        picture = draw_dot(out, format=picture_format, rankdir=args.rankdir).pipe()
-        output_path.write_bytes(picture)
-        if args.html:
-            to_html(out, args.html, rankdir=args.rankdir)
-    except (ValueError, ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
+                to_html(out, args.html, rankdir=args.rankdir)
+            skipped = None
+        except _MissingGraphviz as missing:
+            skipped = missing
+    except (ValueError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
         print(f"micrograd graph: error: {_one_line(error)}", file=sys.stderr)
         return 2
     print(f"output: {out.data:.6g}")
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")
-    print(f"wrote {output_path}")
-    if args.html:
-        print(f"wrote {args.html}")
+    if skipped:
+        sys.stdout.flush()  # the numbers first, then what to install
+        print(_one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
+    else:
+        print(f"wrote {output_path}")
+        if args.html:
+            print(f"wrote {args.html}")
     return 0
 
 
@@ -71,7 +84,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like the command's other errors (argparse adds the usage)."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")  # an argument may hold a line break
 
 
 def _parse_variables(assignments):
@@ -82,6 +95,8 @@ def _parse_variables(assignments):
         name = name.strip()
         if not equals or not name.isidentifier():
             raise ValueError(f"--set needs NAME=NUMBER, got {assignment!r}")
+        if keyword.iskeyword(name):
+            raise ValueError(f"--set {name}=: {name} is a Python keyword, so the expression cannot use it as a name")
         if name in variables:
             raise ValueError(f"--set gives {name} twice")
         try:
@@ -92,12 +107,45 @@ def _parse_variables(assignments):
     return variables
 
 
+class _MissingGraphviz(Exception):
+    """The graphviz package or Graphviz's `dot` program is missing: the message says how to install it."""
+
+
+def _draw(out, picture_format, rankdir):
+    """The picture's bytes; _MissingGraphviz when the graphviz package or Graphviz's `dot` program is missing."""
+    try:
+        from micrograd.viz import draw_dot  # only here: the graphviz package is needed for pictures only
+
+        dot = draw_dot(out, format=picture_format, rankdir=rankdir)
+    except ImportError as error:
+        raise _MissingGraphviz(error) from None
+    import graphviz
+
+    try:
+        return dot.pipe()
+    except graphviz.ExecutableNotFound as error:
+        raise _MissingGraphviz(error) from None
+
+
+def _check_all_used(variables, out):
+    """Refuse a --set that the expression does not use: most likely a typo in the expression or in --set."""
+    from micrograd.viz import trace
+
+    in_graph = {id(node) for node in trace(out)[0]}
+    unused = [name for name, value in variables.items() if id(value) not in in_graph]
+    if unused:
+        listed = ", ".join(unused)
+        raise ValueError(f"--set gives {listed}, but the expression does not use {'them' if len(unused) > 1 else 'it'}")
+
+
 def _output(out, picture_format):
     """The picture's path and format, from --out and --format."""
     if out is None:
         picture_format = picture_format or "svg"
         return Path(f"graph.{picture_format}"), picture_format
     suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix and suffix not in FORMATS:  # the picture would not be what the name says
+        raise ValueError(f"--out {out} ends in .{suffix}; pictures are .svg or .png")
     if picture_format is None:
         picture_format = suffix if suffix in FORMATS else "svg"
     elif suffix in FORMATS and suffix != picture_format:

@@ -33,8 +33,16 @@ def save(obj, path):
     optimizer's state too (to resume training exactly). load(path) gives back the same kind of object.
 
     The write is atomic: the JSON goes to a temporary file in the same directory, which then replaces `path` in one
-    step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was.
+    step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was. A symlink at `path`
+    is written through, and a file that is replaced keeps its permissions.
+
+    A path ending in .safetensors gets the model's weights as safetensors instead (see micrograd.safetensors_format).
     """
+    if _is_safetensors(path):
+        from micrograd.safetensors_format import to_bytes  # here: that module imports this one
+
+        _write_atomically(path, to_bytes(obj))
+        return
     if isinstance(obj, dict) and set(obj) == {"model", "optimizer"}:
         model, optimizer = obj["model"], obj["optimizer"]
     else:
@@ -72,6 +80,10 @@ def save(obj, path):
     _write_atomically(path, text)
 
 
+def _is_safetensors(path):
+    return os.fsdecode(path).lower().endswith(".safetensors")
+
+
 def _write_atomically(path, data):
     """Write `data` (bytes, or str as UTF-8) to `path` so that a reader sees the old file or the new one, never a mix.
 
@@ -98,9 +110,8 @@ def _write_atomically(path, data):
                     os.chmod(temporary, mode)
                 file.write(data)
                 file.flush()
-                os.fsync(
-                    file.fileno()
-                )  # on disk before the rename, so the new name never points at a half-written file
+                # On disk before the rename, so the new name never points at a half-written file.
+                os.fsync(file.fileno())
             os.replace(temporary, target)
         except BaseException:
             if os.path.exists(temporary):
@@ -117,12 +128,17 @@ def load(path):
 
     Anything else — an empty file, not JSON, another format or version, wrong shapes, weights that are not finite
     numbers, absurd sizes, deep nesting, a pickle — raises ValueError saying what is wrong. Nothing in the file is ever
-    executed. A file that cannot be read at all raises OSError, as open() does.
+    executed. A file that cannot be read at all raises OSError, as open() does. A path ending in .safetensors is read
+    as safetensors (see micrograd.safetensors_format), with the same rules.
     """
     path = os.fspath(path)
     with open(path, "rb") as file:
         raw = file.read(MAX_FILE_BYTES + 1)
     try:
+        if _is_safetensors(path):
+            from micrograd.safetensors_format import from_bytes
+
+            return from_bytes(raw)
         return _from_json(raw)
     except ValueError as error:
         raise ValueError(f"{path} is not a micrograd model file: {error}") from None
@@ -178,6 +194,15 @@ def _from_json(raw):
 
 def _model_from_json(spec):
     _check_keys(spec, "model", required={"class", "nin", "nouts", "activation", "state_dict"})
+    model = _untrained_model(spec)
+    if not isinstance(spec["state_dict"], dict):
+        raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
+    model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
+    return model
+
+
+def _untrained_model(spec):
+    """The MLP that spec's class, nin, nouts and activation describe, checked, built without disturbing `random`."""
     if spec["class"] != "MLP":
         raise ValueError(f"model class is {short_repr(spec['class'])}, expected 'MLP'")
     nin, nouts, activation = spec["nin"], spec["nouts"], spec["activation"]
@@ -191,16 +216,12 @@ def _model_from_json(spec):
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
     if n_parameters > MAX_PARAMETERS:
         raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
-    if not isinstance(spec["state_dict"], dict):
-        raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
     # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.
     random_state = random.getstate()
     try:
-        model = MLP(nin, nouts, activation=activation)
+        return MLP(nin, nouts, activation=activation)
     finally:
         random.setstate(random_state)
-    model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
-    return model
 
 
 def _optimizer_from_json(spec, model):

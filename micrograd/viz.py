@@ -15,13 +15,19 @@ The DOT text is the same in every process for the same graph, so pictures can be
 
 import functools
 import math
+import os
+import signal
+import threading
 from collections import deque
+from pathlib import Path
 
 from micrograd.autograd import Value
 from micrograd.page import show as show  # the interactive page of a graph (micrograd/page.py), built on draw_dot
 from micrograd.page import to_html as to_html
 
 MAX_NODES = 500  # graphviz lays out a few hundred boxes in about a second; tens of thousands take minutes
+EDGE_LENGTH_PER_NODE = 2  # with max_nodes, bounds the edges' total length: see check_size
+DOT_TIMEOUT = 30  # seconds: rendering a picture gives up after this, the safety net under check_size
 
 # Fill colours: leaves (made by the user) stand out from the values computed from them; nan or inf is an alarm.
 INPUT_COLOR = "#dbe9f6"  # blue: leaves, e.g. inputs
@@ -59,6 +65,48 @@ def trace(root):
     return nodes, edges
 
 
+def check_size(nodes, edges, max_nodes=MAX_NODES):
+    """Refuse, with a ValueError that gives the counts and what to do, a graph that graphviz would lay out slowly.
+
+    `nodes` and `edges` are what `trace()` returns. Two things make graphviz's `dot` slow (measured on 2 cores): many
+    Values (the loss of 4 samples through an MLP(2, [16, 16, 1]), 623 Values, took over 30 s), and long edges: a
+    Value used by operations far apart, as `a` in `a/a/.../a`, is routed through every rank in between, and those
+    bends cost as much as boxes (60 divisions, 61 Values, took 25 s). So both are bounded: at most `max_nodes` Values,
+    and a total edge length — each edge counted as the number of ranks it spans, a Value sitting one rank before its
+    farthest user — of at most EDGE_LENGTH_PER_NODE × `max_nodes`.
+    """
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    length = _total_edge_length(nodes, edges)
+    needed = max(len(nodes), -(-length // EDGE_LENGTH_PER_NODE))  # the smallest max_nodes that allows this graph
+    if needed > max_nodes:
+        raise ValueError(
+            f"the graph has {len(nodes):,} Values and {len(edges):,} edges of total length {length:,}, more than "
+            f"max_nodes={max_nodes:,} allows ({max_nodes:,} Values, total length "
+            f"{EDGE_LENGTH_PER_NODE * max_nodes:,}); graphviz would take a long time to lay it out. Draw a smaller "
+            f"part of it (e.g. one sample's loss or one neuron's output instead of the loss over a whole batch), or "
+            f"pass max_nodes={needed} to draw it anyway."
+        )
+
+
+def _total_edge_length(nodes, edges):
+    """The sum over edges of the ranks each spans, with the root at rank 0 and every Value one rank after its farthest
+    user (a longest path from the root, in topological order: a Value is placed once all its users are)."""
+    users_left = {id(node): 0 for node in nodes}
+    for child, _ in edges:
+        users_left[id(child)] += 1
+    rank = {id(nodes[0]): 0}
+    ready = [nodes[0]]
+    while ready:
+        node = ready.pop()
+        for child in node._prev:
+            rank[id(child)] = max(rank.get(id(child), 0), rank[id(node)] + 1)
+            users_left[id(child)] -= 1
+            if users_left[id(child)] == 0:
+                ready.append(child)
+    return sum(rank[id(child)] - rank[id(parent)] for child, parent in edges)
+
+
 def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=()):  # noqa: A002 -- graphviz's name
     """The computation graph of `root` as a `graphviz.Digraph`.
 
@@ -69,20 +117,14 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
     or grad is nan or ±inf is filled red.
 
     `format` is the picture format used by `.render()`/`.pipe()` and `rankdir` the direction of the layout: "LR"
-    (left to right) or "TB" (top to bottom). A graph of more than `max_nodes` Values is refused with a ValueError:
-    graphviz would take minutes to lay it out; draw a smaller part of it, or raise `max_nodes`.
+    (left to right) or "TB" (top to bottom). A graph that graphviz would take minutes to lay out is refused with a
+    ValueError (see `check_size`): draw a smaller part of it, or raise `max_nodes`. Rendering gives up after
+    DOT_TIMEOUT seconds with a RuntimeError.
     """
     if rankdir not in ("LR", "TB"):
         raise ValueError(f'rankdir must be "LR" or "TB", got {rankdir!r}')
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
     nodes, edges = trace(root)
-    if len(nodes) > max_nodes:
-        raise ValueError(
-            f"the graph has {len(nodes):,} Values, more than max_nodes={max_nodes:,}; graphviz would take a long time "
-            f"to lay it out. Draw a smaller part of it (e.g. one sample's loss or one neuron's output instead of the "
-            f"loss over a whole batch), or pass max_nodes={len(nodes)} to draw it anyway."
-        )
+    check_size(nodes, edges, max_nodes)
     parameter_ids = {id(p) for p in parameters}
 
     # Node names come from the traversal order, so the same graph gives the same DOT text in every process.
@@ -90,7 +132,8 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
     record_fields = "{{ {} }}" if rankdir == "LR" else "{}"  # a record's fields run across the layout direction
     dot = _digraph_class()(
         format=format,
-        graph_attr={"rankdir": rankdir},
+        # nslimit caps the network-simplex passes that place the boxes: long edges made them take most of the time
+        graph_attr={"rankdir": rankdir, "nslimit": "1"},
         node_attr={"fontname": "Helvetica"},
         edge_attr={"fontname": "Helvetica"},
     )
@@ -124,16 +167,10 @@ def _op_text(node):
     op = node._op
     if op.startswith("**") and op != "**":  # a power by a constant: "**2.0" is shown as "**2"
         return f"**{float(op[2:]):g}"
-    if len(node._prev) == 1 and len(node._local_grads) == 1:  # a Value and a number, e.g. x * 2 or x + 1
-        local_grad = node._local_grads[0]
-        if op == "*":  # d(x * c)/dx is exactly c
-            return f"* {local_grad:.4g}"
-        if op == "/" and local_grad != 0 and math.isfinite(local_grad):  # d(x / c)/dx = 1 / c
-            return f"/ {1 / local_grad:.4g}"
-        if op == "+":
-            constant = node.data - node._prev[0].data
-            if constant != 0 and math.isfinite(constant):
-                return f"+ {constant:.4g}"
+    if len(node._prev) == 1 and op in ("*", "/", "+"):  # a Value and a number, e.g. x * 2 or x + 1
+        constant = node._local_grads[-1]  # d(x * c)/dx is c; `x + c` and `x / c` keep c after their derivative
+        if isinstance(constant, float):  # not a fused sum of one Value (its numbers are a tuple)
+            return f"{op} {constant:.4g}"
     return op
 
 
@@ -169,7 +206,8 @@ def _import_graphviz():
 
 @functools.cache
 def _digraph_class():
-    """graphviz.Digraph, whose rendering says how to install Graphviz when its `dot` program is missing.
+    """graphviz.Digraph, whose rendering says how to install Graphviz when its `dot` program is missing, and stops
+    `dot` with a RuntimeError after DOT_TIMEOUT seconds.
 
     Made on first use, as the graphviz package is optional: `trace()` works without it.
     """
@@ -179,18 +217,44 @@ def _digraph_class():
         def __init__(self):
             RuntimeError.__init__(self, INSTALL_GRAPHVIZ)
 
+    def run_dot(method, *args, **kwargs):
+        timed_out = threading.Event()
+        timer = threading.Timer(DOT_TIMEOUT, lambda: (timed_out.set(), _stop_dot_processes()))
+        timer.daemon = True  # never keeps the interpreter from exiting
+        timer.start()
+        try:
+            return method(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotInstalled() from error
+        except graphviz.CalledProcessError:
+            if not timed_out.is_set():  # `dot` failed on its own: graphviz's error says why
+                raise
+            raise RuntimeError(
+                f"Graphviz's `dot` did not finish laying out the graph in {DOT_TIMEOUT} s and was stopped; draw a "
+                f"smaller part of the graph, or raise micrograd.viz.DOT_TIMEOUT"
+            ) from None
+        finally:
+            timer.cancel()
+
     class Digraph(graphviz.Digraph):
         def pipe(self, *args, **kwargs):  # also what Jupyter's inline display calls
-            try:
-                return super().pipe(*args, **kwargs)
-            except graphviz.ExecutableNotFound as error:
-                raise GraphvizNotInstalled() from error
+            return run_dot(super().pipe, *args, **kwargs)
 
         def render(self, *args, **kwargs):  # also what view() calls
-            try:
-                return super().render(*args, **kwargs)
-            except graphviz.ExecutableNotFound as error:
-                raise GraphvizNotInstalled() from error
+            return run_dot(super().render, *args, **kwargs)
 
     Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"  # reads as micrograd.viz.Digraph in reprs
     return Digraph
+
+
+def _stop_dot_processes():
+    """Kill the `dot` processes this process started. graphviz offers no timeout, so this finds them in Linux's /proc
+    (elsewhere it finds none, and `dot` runs to the end)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+            command, fields = rest.rsplit(") ", 1)
+            if command == "dot" and int(fields.split()[1]) == os.getpid():  # fields: state, parent id, ...
+                os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue

@@ -71,7 +71,7 @@ def test_graph_subcommand_draws_and_prints_gradients(tmp_path):
     "args, complaint",
     [
         (["train", "--dataset", "mnist"], "invalid choice"),
-        (["train", "--steps", "-3"], "at least 1"),
+        (["train", "--steps", "-3"], "from 1 to 1,000,000, got -3"),
         (["train", "--hidden", "a,b"], "16,16"),
         (["demo", "--steps", "ten"], "whole number"),
         (["fly"], "invalid choice"),

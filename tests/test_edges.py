@@ -106,3 +106,12 @@ def test_minus_zero_to_a_power_just_above_minus_one_is_plus_inf(matches_torch):
     matches_torch(lambda x: x**-0.9999999999999999, -0.0)
     matches_torch(lambda x, y: x**y, -0.0, -0.9999999999999999)
     matches_torch(lambda x: x**-1.0000000000000002, -0.0)
+
+
+def test_a_gradient_reaches_a_numerator_or_a_log_input_as_grad_over_x_like_torch(matches_torch):
+    # 1/1e-310 is inf, but torch computes grad / x: 1e-10 / 1e-310 = 1e300, and 0 / 1e-310 = 0 below a dead relu
+    matches_torch(lambda a, b: (a / b) * 1e-10, 1.0, 1e-310)
+    matches_torch(lambda a: (a / 1e-310) * 1e-10, 1.0)
+    matches_torch(lambda x: x.log() * 1e-10, 1e-310)
+    matches_torch(lambda x: x.log().relu(), 1e-310)
+    matches_torch(lambda a, b: (a / b) * 3.0, 1.0, 1e308)  # 1/1e308 is subnormal: (1/b) * 3 loses digits

@@ -1,0 +1,220 @@
+"""The `micrograd` command under misuse: missing extras, absurd sizes, bad --out, divergence and Ctrl-C."""
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from micrograd import load
+from micrograd.cli import main
+from micrograd.outputs import StagedOutputs
+
+ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html", "neuron.svg"]
+
+
+def run_command(*args, cwd=None):
+    """`python -m micrograd ARGS` in a subprocess: (exit status, stdout, stderr)."""
+    result = subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True, cwd=cwd)
+    return result.returncode, result.stdout, result.stderr
+
+
+def one_line(err):
+    """The only line of stderr, checking that it is the only one and no traceback."""
+    assert "Traceback" not in err
+    (line,) = err.splitlines()
+    return line
+
+
+def contents(directory):
+    """{name: bytes} of every file in `directory`, hidden ones included."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+@pytest.fixture
+def previous_run(tmp_path):
+    """An output directory holding a complete earlier run, and a file of the user's."""
+    out = tmp_path / "out"
+    assert main(["train", "--steps", "2", "--samples", "20", "--out", str(out), "--quiet"]) == 0
+    (out / "notes.txt").write_text("mine")
+    return out
+
+
+# --- 1. without the viz extra
+
+
+def test_without_matplotlib_the_model_and_history_are_written_and_one_line_names_the_viz_extra(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
+    assert main(["demo", "--steps", "3", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "history.csv",
+        "model.json",
+        "neuron.html",
+        "neuron.svg",
+    ]
+    assert load(tmp_path / "out" / "model.json")["model"].nouts == [16, 16, 1]
+    line = one_line(captured.err)
+    assert "skipped decision_boundary.png, history.png" in line and "pip install 'micrograd[viz]'" in line
+    assert captured.out.splitlines()[-1].startswith("final accuracy: ")
+
+
+def test_without_tqdm_the_progress_is_plain_text(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    assert main(["train", "--steps", "20", "--samples", "20", "--out", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10  # every tenth of the steps
+    assert lines[-1].startswith("training: step 20/20  loss ") and "accuracy " in lines[-1]
+
+
+def test_a_run_that_skips_pictures_removes_the_old_pictures_instead_of_mixing_them_in(
+    previous_run, monkeypatch, capsys
+):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["train", "--steps", "2", "--samples", "20", "--out", str(previous_run), "--quiet"]) == 0
+    assert sorted(path.name for path in previous_run.iterdir()) == [
+        "history.csv",
+        "model.json",
+        "neuron.html",
+        "neuron.svg",
+        "notes.txt",
+    ]
+
+
+# --- 3 and 4. every argument is checked before training, in one line
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["train", "--hidden", "1000000000"], "parameters; the limit is 1,000,000"),
+        (["train", "--hidden", "1000,1000"], "parameters; the limit is 1,000,000"),
+        (["train", "--samples", "1000000000"], "from 1 to 10,000, got 1000000000"),
+        (["train", "--samples", "10000", "--hidden", "300,300"], "weight uses per step"),
+        (["train", "--samples", "1"], "--samples 1 is too few: moons needs at least one point per class, 2"),
+        (["train", "--dataset", "spiral", "--samples", "1"], "spiral needs at least one point per class, 3"),
+        (["train", "--steps", "99999999999999999999999"], "from 1 to 1,000,000, got a number of 23 digits"),
+        (["demo", "--steps", "99999999999999999999999"], "from 1 to 1,000,000"),
+        (["train", "--batch-size", "0"], "from 1 to 10,000, got 0"),
+        (["train", "--out", ""], "expected a directory, got an empty name"),
+    ],
+)
+def test_absurd_arguments_are_refused_at_once_in_one_line(args, complaint, tmp_path):
+    status, out, err = run_command(*args, cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert complaint in one_line(err)
+    assert list(tmp_path.iterdir()) == []  # nothing trained, nothing written
+
+
+@pytest.mark.parametrize(
+    "where, complaint",
+    [
+        ("a-file", "is a file, not a directory"),
+        ("a-file/out", "lies under a-file, which is a file"),
+        ("a-file/deeper/out", "lies under a-file, which is a file"),
+        ("/proc/micrograd-out", "cannot be created"),
+    ],
+)
+def test_an_out_that_cannot_be_written_is_refused_before_training(where, complaint, tmp_path):
+    (tmp_path / "a-file").write_text("not a directory")
+    status, out, err = run_command("train", "--out", where, cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert complaint in one_line(err)
+    assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
+
+
+# --- 5. divergence
+
+
+def test_training_that_diverges_stops_with_one_line_status_1_and_leaves_the_old_outputs(previous_run):
+    old_files = contents(previous_run)
+    status, out, err = run_command("train", "--loss", "mse", "--lr", "100", "--out", str(previous_run), "--quiet")
+    assert status == 1 and out == ""
+    line = one_line(err)
+    assert "training diverged: the loss became" in line and "try a smaller --lr than 100" in line
+    assert contents(previous_run) == old_files
+    assert [path.name for path in previous_run.parent.iterdir()] == ["out"]  # no hidden staging directory left
+
+
+# --- 6. Ctrl-C
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_leaves_the_old_outputs(previous_run):
+    old_files = contents(previous_run)
+    command = [sys.executable, "-m", "micrograd", "train", "--steps", "100000", "--out", str(previous_run), "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(path.name.startswith(".out-") for path in previous_run.parent.iterdir()):  # training has begun
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and out == ""
+    assert one_line(err) == "micrograd: interrupted"
+    assert contents(previous_run) == old_files
+    assert [path.name for path in previous_run.parent.iterdir()] == ["out"]
+
+
+def test_outputs_are_moved_into_place_only_by_publish(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "model.json").write_text("old")
+    staging = StagedOutputs(out)
+    (staging.path / "model.json").write_text("new")
+    (staging.path / "history.csv").write_text("new")
+    assert (out / "model.json").read_text() == "old"
+    staging.publish(["model.json", "history.csv", "history.png"])
+    assert contents(out) == {"history.csv": b"new", "model.json": b"new"}
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_new_out_directory_appears_complete_and_with_ordinary_permissions(tmp_path):
+    staging = StagedOutputs(tmp_path / "new" / "out")
+    (staging.path / "model.json").write_text("new")
+    staging.publish(["model.json"])
+    assert contents(tmp_path / "new" / "out") == {"model.json": b"new"}
+    assert (tmp_path / "new" / "out").stat().st_mode & 0o777 == (tmp_path / "new").stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "\x0c"],
+        ["train", "--dataset", "a\nb"],
+        ["train", "--out", "a-file/x\ny"],
+        ["graph", "a\n+", "--set", "a=1"],
+    ],
+)
+def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_path):
+    (tmp_path / "a-file").write_text("not a directory")
+    status, out, err = run_command(*args, cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert one_line(err).startswith("micrograd")
+
+
+def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", readme, re.M)
+    command, error = example.groups()
+    status, out, err = run_command(*command.split(), cwd=tmp_path)
+    assert status == 1 and one_line(err) == error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_gives_one_line_status_1_and_leaves_the_old_outputs(
+    previous_run, monkeypatch, capsys
+):
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    old_files = contents(previous_run)
+    monkeypatch.setattr("micrograd.cli.save", full_disk)
+    assert main(["train", "--steps", "2", "--samples", "20", "--out", str(previous_run), "--quiet"]) == 1
+    assert "writing the outputs failed: [Errno 28] No space left on device" in one_line(capsys.readouterr().err)
+    assert contents(previous_run) == old_files
+    assert [path.name for path in previous_run.parent.iterdir()] == ["out"]

@@ -26,9 +26,13 @@ function power(x, n) {
   return pow(x, n);
 }
 
-// Two local derivatives are not plain numbers, as in autograd.py: 1/x is applied to a gradient as grad / x (one
-// rounding, as PyTorch does; _OneOver), and a cut passes 0 back whatever the gradient, inf and nan included (_Cut).
-const oneOver = (x) => ({ over: x });
+// Two local derivatives are not plain numbers, as in autograd.py: 1/x, where it is not a normal float, is applied to a
+// gradient as grad / x, as PyTorch does (_one_over); a cut passes 0 back whatever the gradient, inf and nan included.
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+function oneOver(x) {
+  const r = 1 / x;
+  return x !== 0 && Math.abs(r) >= SMALLEST_NORMAL && Math.abs(r) < Infinity ? r : { over: x };
+}
 const CUT = { cut: true };
 const localValue = (local) => (local.cut ? 0 : local.over !== undefined ? 1 / local.over : local);
 const applyLocal = (local, grad) => (local.cut ? 0 : local.over !== undefined ? grad / local.over : local * grad);
@@ -36,9 +40,16 @@ const applyLocal = (local, grad) => (local.cut ? 0 : local.over !== undefined ? 
 const OPS = new Map([
   // op: (children's data, constant) => [data, local derivatives]
   ["+", (xs, c) => {
-    let total = 0;
-    for (const x of xs) total += x; // left to right, as Python adds
-    return [c === 0 ? total : total + c, xs.map(() => 1)];
+    const ones = xs.map(() => 1);
+    if (c === undefined) return [xs[0] + xs[1], ones]; // a + b
+    if (!Array.isArray(c)) return [xs[0] + c, ones]; // x + c
+    let total = 0; // sum(): its Values and its numbers, left to right; c holds (Values before it, number) pairs
+    let next = 0;
+    for (let i = 0; i <= xs.length; i++) {
+      while (next < c.length && c[next][0] === i) total += c[next++][1];
+      if (i < xs.length) total += xs[i];
+    }
+    return [total, ones];
   }],
   ["*", (xs, c) => xs.length === 2 ? [xs[0] * xs[1], [xs[1], xs[0]]] : [xs[0] * c, [c]]],
   ["/", (xs, c) => {
@@ -119,8 +130,7 @@ const WORDS = {
     notComputed: "not computed yet",
     notANumber: "\"{text}\" is not a number",
     recomputed: "Recomputed with {name} = {data}.",
-    cannotEdit: "Cannot edit {name}: it feeds {op}, which the page cannot recompute " +
-      "(an operation it does not know, or a constant the engine did not keep).",
+    cannotEdit: "Cannot edit {name}: it feeds {op}, an operation the page does not know (a custom_op).",
   },
   "pt-BR": {
     title: "Veja o backprop acontecer",
@@ -152,8 +162,7 @@ const WORDS = {
     notComputed: "ainda não calculado",
     notANumber: "\"{text}\" não é um número",
     recomputed: "Recalculado com {name} = {data}.",
-    cannotEdit: "Não é possível editar {name}: ele alimenta {op}, que a página não sabe recalcular " +
-      "(uma operação que ela não conhece, ou uma constante que o engine não guardou).",
+    cannotEdit: "Não é possível editar {name}: ele alimenta {op}, uma operação que a página não conhece (uma custom_op).",
   },
 };
 
@@ -232,7 +241,7 @@ const name = (i) => names[i];
 const dOf = (i) => "d" + (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]); // d(a * b), as in d(a * b)/da
 const isLeaf = (i) => values[i].children.length === 0;
 const isEditable = (i) => isLeaf(i) && values[i].op === "";
-const canRecompute = (i) => OPS.has(values[i].op) && values[i].constant !== null;
+const canRecompute = (i) => OPS.has(values[i].op);
 
 // What the page shows: the data and local derivatives of every Value (Python's, until a leaf is edited) ...
 const current = { data: values.map((v) => v.data), localGrads: values.map((v) => v.localGrads.slice()) };

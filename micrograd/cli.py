@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 from micrograd import datasets, export_command, graph_command, losses, optim, save
+from micrograd._messages import OneLineErrorParser, command_error, one_line
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
-from micrograd.graph_command import OneLineErrorParser
 from micrograd.layers import MLP
 from micrograd.outputs import StagedOutputs
 from micrograd.serialization import MAX_PARAMETERS
@@ -290,7 +290,7 @@ def _write_outputs(directory, model, optimizer, X, y, history):
         missing.append("graphviz")
     except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
         skipped.append("neuron.svg")
-        notes.append(graph_command._one_line(error))
+        notes.append(one_line(error))
     if missing:
         notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
     return f"micrograd: skipped {', '.join(skipped)}: {'; '.join(notes)}" if skipped else None
@@ -334,7 +334,7 @@ def run_demo(args):
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return _error("demo", error, status=2)
+        return command_error("demo", error, status=2)
     with staging:
         X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
         random.seed(1337)  # the original's initial weights
@@ -379,11 +379,11 @@ def run_train(args):
             f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
     if problem:
-        return _error("train", problem, status=2)
+        return command_error("train", problem, status=2)
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return _error("train", error, status=2)
+        return command_error("train", error, status=2)
     with staging:
         X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
         random.seed(args.seed)
@@ -408,26 +408,20 @@ def run_train(args):
         return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
 
 
-def _error(command, message, status):
-    """Print the one-line error `message` on stderr and return the exit status."""
-    print(f"micrograd {command}: error: {graph_command._one_line(message)}", file=sys.stderr)  # --out may hold a \n
-    return status
-
-
 def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
     """Run `train()`, write the outputs into `staging` and publish them as a set; the exit status."""
     try:
         history = train()
     except TrainingDiverged as error:
         advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-        return _error(command, f"training diverged: {error}; {advice}", status=1)
+        return command_error(command, f"training diverged: {error}; {advice}", status=1)
     accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
         skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
         staging.publish(OUTPUT_NAMES)
     except OSError as error:  # e.g. the disk is full
-        return _error(command, f"writing the outputs failed: {error}", status=1)
+        return command_error(command, f"writing the outputs failed: {error}", status=1)
     for name in written:
         print(f"wrote {staging.out / name}")
     if skipped:

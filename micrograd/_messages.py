@@ -9,10 +9,17 @@ def short_repr(x, limit=60):
     """repr(x) cut to `limit` characters; a list or a dict by its type name; an int too long to print by its size."""
     if isinstance(x, (list, dict)):
         return type(x).__name__
+    return cut_repr(x, limit)
+
+
+def cut_repr(x, limit=60):
+    """repr(x) cut to `limit` characters, a list's and a dict's too; an int too long to print by its size."""
     try:
         text = repr(x)
-    except ValueError:  # an int with more digits than Python prints (sys.get_int_max_str_digits)
-        return f"an int of {x.bit_length()} bits"
+    except ValueError:
+        if not isinstance(x, int):
+            raise
+        return f"an int of {x.bit_length()} bits"  # more digits than Python prints (sys.get_int_max_str_digits)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -17,6 +17,7 @@ import json
 import math
 import struct
 
+from micrograd._messages import cut_repr
 from micrograd.interop import torch_layout
 from micrograd.layers import MLP
 from micrograd.serialization import FORMAT, VERSION, _check_keys, _untrained_model
@@ -62,7 +63,7 @@ def from_bytes(raw):
     expected = {name for name, _, _ in layout}
     for name in header:
         if name not in expected:
-            raise ValueError(f"it has a tensor {_shown(name)} that the model does not have")
+            raise ValueError(f"it has a tensor {cut_repr(name)} that the model does not have")
     numbers_of, spans = {}, []  # id(Value) -> its number in the file; each tensor's (begin, end)
     for name, shape, values in layout:
         if name not in header:
@@ -70,10 +71,10 @@ def from_bytes(raw):
         info = header[name]
         _check_keys(info, f"tensor {name!r}", required={"dtype", "shape", "data_offsets"})
         if info["shape"] != shape:
-            raise ValueError(f"tensor {name!r} has shape {_shown(info['shape'])}, expected {shape}")
+            raise ValueError(f"tensor {name!r} has shape {cut_repr(info['shape'])}, expected {shape}")
         letter = DTYPES.get(info["dtype"]) if isinstance(info["dtype"], str) else None
         if letter is None:
-            raise ValueError(f"tensor {name!r} has dtype {_shown(info['dtype'])}; we read {' and '.join(DTYPES)}")
+            raise ValueError(f"tensor {name!r} has dtype {cut_repr(info['dtype'])}; we read {' and '.join(DTYPES)}")
         begin, end = _offsets(info["data_offsets"], name)
         if end - begin != len(values) * struct.calcsize(letter) or end > len(buffer):
             raise ValueError(
@@ -116,7 +117,7 @@ def _no_duplicates(pairs):
     result = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"the key {_shown(key)} appears twice")
+            raise ValueError(f"the key {cut_repr(key)} appears twice")
         result[key] = value
     return result
 
@@ -131,9 +132,9 @@ def _architecture(metadata):
         raise ValueError("it has no __metadata__, so not the architecture a micrograd model needs")
     _check_keys(metadata, "__metadata__", required={"format", "version", "model"})
     if metadata["format"] != FORMAT:
-        raise ValueError(f"its format tag is {_shown(metadata['format'])}, expected {FORMAT!r}")
+        raise ValueError(f"its format tag is {cut_repr(metadata['format'])}, expected {FORMAT!r}")
     if metadata["version"] != str(VERSION):
-        raise ValueError(f"it has version {_shown(metadata['version'])}; this micrograd reads version {VERSION}")
+        raise ValueError(f"it has version {cut_repr(metadata['version'])}; this micrograd reads version {VERSION}")
     if not isinstance(metadata["model"], str):
         raise ValueError("the metadata's model must be a string of JSON, as safetensors metadata holds strings")
     try:
@@ -153,11 +154,7 @@ def _offsets(offsets, name):
         or not all(isinstance(x, int) and not isinstance(x, bool) for x in offsets)
         or not 0 <= offsets[0] <= offsets[1]
     ):
-        raise ValueError(f"tensor {name!r} has data_offsets {_shown(offsets)}, expected [begin, end] with begin <= end")
+        raise ValueError(
+            f"tensor {name!r} has data_offsets {cut_repr(offsets)}, expected [begin, end] with begin <= end"
+        )
     return offsets
-
-
-def _shown(x):
-    """repr(x), cut short: error messages must stay readable whatever the file holds."""
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -20,7 +20,7 @@ import struct
 from micrograd._messages import cut_repr
 from micrograd.interop import torch_layout
 from micrograd.layers import MLP
-from micrograd.serialization import FORMAT, VERSION, _check_keys, _untrained_model
+from micrograd.serialization import FORMAT, VERSION, _check_keys, _untrained_model, strict_json
 
 DTYPES = {"F64": "d", "F32": "f"}  # what we read (struct format letters); we write F64, PyTorch's float32 is F32
 ARCHITECTURE = ("class", "nin", "nouts", "activation")
@@ -100,30 +100,13 @@ def from_bytes(raw):
 
 def _parse_header(text):
     try:
-        header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        text = text.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("its header is not UTF-8 text") from None
-    except RecursionError:
-        raise ValueError("its header is nested too deeply") from None
-    except ValueError as error:
-        raise ValueError(f"its header is not valid JSON ({error})") from None
+    header = strict_json(text, "its header")
     if not isinstance(header, dict):
         raise ValueError(f"its header must be a JSON object, got {type(header).__name__}")
     return header
-
-
-def _no_duplicates(pairs):
-    """A JSON object as a dict; a key given twice (which json.loads would silently resolve) is an error."""
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {cut_repr(key)} appears twice")
-        result[key] = value
-    return result
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not a number in strict JSON")
 
 
 def _architecture(metadata):
@@ -137,12 +120,7 @@ def _architecture(metadata):
         raise ValueError(f"it has version {cut_repr(metadata['version'])}; this micrograd reads version {VERSION}")
     if not isinstance(metadata["model"], str):
         raise ValueError("the metadata's model must be a string of JSON, as safetensors metadata holds strings")
-    try:
-        architecture = json.loads(metadata["model"], parse_constant=_no_constant)
-    except RecursionError:
-        raise ValueError("the metadata's model is nested too deeply") from None
-    except ValueError as error:
-        raise ValueError(f"the metadata's model is not valid JSON ({error})") from None
+    architecture = strict_json(metadata["model"], "the metadata's model")
     _check_keys(architecture, "the metadata's model", required=set(ARCHITECTURE))
     return architecture
 

@@ -144,6 +144,19 @@ def load(path):
         raise ValueError(f"{path} is not a micrograd model file: {error}") from None
 
 
+def strict_json(text, what):
+    """json.loads(text), but strict: NaN and Infinity are not numbers, and an object may not give a key twice.
+    Anything else is a ValueError saying what is wrong with `what` ("it", "its header", ...)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_repeated_keys)
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply") from None
+    except _RepeatedKeyError:
+        raise
+    except ValueError as error:
+        raise ValueError(f"{what} is not valid JSON ({error})") from None
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not a number in strict JSON")
 
@@ -172,14 +185,7 @@ def _from_json(raw):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("it is not UTF-8 text (a pickle or other binary file?)") from None
-    try:
-        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_repeated_keys)
-    except RecursionError:
-        raise ValueError("it is nested too deeply") from None
-    except _RepeatedKeyError:
-        raise
-    except ValueError as error:
-        raise ValueError(f"it is not valid JSON ({error})") from None
+    document = strict_json(text, "it")
     _check_keys(document, "the file", required={"format", "version", "model"}, optional={"optimizer"})
     if document["format"] != FORMAT:
         raise ValueError(f"its format tag is {short_repr(document['format'])}, expected {FORMAT!r}")

@@ -191,7 +191,7 @@ def test_overlapping_tensors_are_rejected(saved):
         (struct.pack("<Q", 5) + b"nope!", "header is not valid JSON"),
         (struct.pack("<Q", 2) + b"[]", "must be a JSON object, got list"),
         (struct.pack("<Q", 8) + b'{"a":NaN', "header is not valid JSON"),
-        (struct.pack("<Q", 14) + b'{"a":1, "a":2}', "the key 'a' appears twice"),
+        (struct.pack("<Q", 14) + b'{"a":1, "a":2}', "an object has the key 'a' twice"),
         (struct.pack("<Q", 2000) + b"[" * 1000 + b"]" * 1000, "nested too deeply|not valid JSON"),
     ],
 )

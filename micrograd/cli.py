@@ -23,7 +23,7 @@ from micrograd import datasets, export_command, graph_command, losses, optim, sa
 from micrograd._messages import OneLineErrorParser, command_error, one_line
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
-from micrograd.layers import MLP
+from micrograd.layers import MLP, parameter_count
 from micrograd.outputs import StagedOutputs
 from micrograd.serialization import MAX_PARAMETERS
 
@@ -363,8 +363,8 @@ def run_train(args):
     """Train an MLP on a built-in dataset as the arguments say; every argument is checked before training."""
     n_classes = CLASSES[args.dataset]
     loss_name = args.loss or ("hinge" if n_classes == 2 else "cross_entropy")
-    sizes = [2, *args.hidden, n_classes if loss_name == "cross_entropy" else 1]
-    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    nouts = [*args.hidden, n_classes if loss_name == "cross_entropy" else 1]
+    n_parameters = parameter_count(2, nouts)
     points_per_step = min(args.batch_size or args.samples, args.samples)
     problem = None
     if loss_name != "cross_entropy" and n_classes > 2:
@@ -387,7 +387,7 @@ def run_train(args):
     with staging:
         X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
         random.seed(args.seed)
-        model = MLP(2, sizes[1:], activation=args.activation)
+        model = MLP(2, nouts, activation=args.activation)
         lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
         optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
 

@@ -18,7 +18,7 @@ import secrets
 import stat
 
 from micrograd._messages import short_repr
-from micrograd.layers import ACTIVATIONS, MLP
+from micrograd.layers import ACTIVATIONS, MLP, parameter_count
 from micrograd.optim import SGD, Adam, AdamW
 
 FORMAT = "micrograd"
@@ -218,8 +218,7 @@ def _untrained_model(spec):
         raise ValueError(f"model nouts must be a non-empty list of positive ints, got {short_repr(nouts)}")
     if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"model activation must be one of {', '.join(ACTIVATIONS)}, got {short_repr(activation)}")
-    sizes = [nin, *nouts]
-    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    n_parameters = parameter_count(nin, nouts)
     if n_parameters > MAX_PARAMETERS:
         raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
     # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.

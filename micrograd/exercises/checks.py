@@ -13,6 +13,7 @@ from pathlib import Path
 
 from micrograd._messages import cut_repr
 from micrograd.autograd import Value as Reference
+from micrograd.viz import trace
 
 NUDGE = 1e-6
 _OURS = Path(__file__).resolve().parent.parent  # the micrograd package: frames in it are ours, not the learner's
@@ -481,16 +482,6 @@ def _graphs(rng):
     yield "a random graph of 15 Values", nodes[-1], nodes
 
 
-def _reachable(root):
-    seen, stack = {root}, [root]
-    while stack:
-        for child in stack.pop()._prev:
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
-
-
 def check_topological_order(namespace, rng):
     """Exercise 7: each Value once, after its inputs, none left out (leaves may be), on graphs with reused nodes."""
     topological_order = learner(namespace, "topological_order")
@@ -498,7 +489,7 @@ def check_topological_order(namespace, rng):
         order = call("topological_order", topological_order, root)
         if not isinstance(order, (list, tuple)):
             raise Failed("order_not_a_list", got=cut_repr(order))
-        in_graph = _reachable(root)
+        in_graph = set(trace(root)[0])
         position = {}
         for i, node in enumerate(order):
             if node not in in_graph:

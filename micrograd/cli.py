@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from micrograd import datasets, export_command, graph_command, losses, optim, save
-from micrograd._messages import OneLineErrorParser, command_error, one_line
+from micrograd._messages import OneLineErrorParser, command_error, cut_repr, one_line
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
 from micrograd.layers import MLP, parameter_count
@@ -58,7 +58,7 @@ def _count(maximum):
         try:
             n = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {cut_repr(text, 40)}") from None
         if not 1 <= n <= maximum:
             raise argparse.ArgumentTypeError(f"expected a number from 1 to {maximum:,}, got {_short(n)}")
         return n
@@ -80,22 +80,24 @@ def _directory(text):
 
 
 def _positive_float(text):
+    """An argparse type: a number above 0, finite."""
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {cut_repr(text, 40)}") from None
     if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text[:40]}")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {cut_repr(text, 40)}")
     return x
 
 
 def _layer_sizes(text):
+    """An argparse type: hidden layer sizes, "16,16" -> [16, 16]."""
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text[:40]!r}") from None
+        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {cut_repr(text, 40)}") from None
     if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text[:40]!r}")
+        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {cut_repr(text, 40)}")
     return sizes
 
 

@@ -20,7 +20,14 @@ import struct
 from micrograd._messages import cut_repr
 from micrograd.interop import torch_layout
 from micrograd.layers import MLP
-from micrograd.serialization import FORMAT, VERSION, _check_keys, _untrained_model, strict_json
+from micrograd.serialization import (
+    FORMAT,
+    VERSION,
+    _architecture_of,
+    _check_keys,
+    _untrained_model,
+    strict_json,
+)
 
 DTYPES = {"F64": "d", "F32": "f"}  # what we read (struct format letters); we write F64, PyTorch's float32 is F32
 ARCHITECTURE = ("class", "nin", "nouts", "activation")
@@ -32,12 +39,11 @@ def to_bytes(model):
         raise ValueError("a .safetensors file holds a model's weights only; save the optimizer too in a .json file")
     if not isinstance(model, MLP):
         raise TypeError(f"save() needs an MLP, got {type(model).__name__}")
-    architecture = {"class": "MLP", "nin": model.nin, "nouts": model.nouts, "activation": model.activation}
-    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(architecture)}
+    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(_architecture_of(model))}
     header, tensors, offset = {"__metadata__": metadata}, [], 0
     for name, shape, values in torch_layout(model):
         numbers = [v.data for v in values]
-        for x in numbers:
+        for x in numbers:  # named as in the file
             if not math.isfinite(x):
                 raise ValueError(f"cannot save a model whose weight {name} holds {x}")
         tensors.append(struct.pack(f"<{len(numbers)}d", *numbers))

@@ -54,17 +54,7 @@ def save(obj, path):
         for w in weights if isinstance(weights, list) else [weights]:
             if not math.isfinite(w):
                 raise ValueError(f"cannot save a model whose weight {name} is {w}")
-    payload = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model": {
-            "class": "MLP",
-            "nin": model.nin,
-            "nouts": model.nouts,
-            "activation": model.activation,
-            "state_dict": state_dict,
-        },
-    }
+    payload = {"format": FORMAT, "version": VERSION, "model": {**_architecture_of(model), "state_dict": state_dict}}
     if optimizer is not None:
         if type(optimizer) not in OPTIMIZERS.values():
             raise TypeError(f"save() can keep an SGD, Adam or AdamW optimizer, got {type(optimizer).__name__}")
@@ -78,6 +68,11 @@ def save(obj, path):
     except ValueError:
         raise ValueError("cannot save an optimizer state that holds inf or nan") from None
     _write_atomically(path, text)
+
+
+def _architecture_of(model):
+    """What `load` needs to rebuild an MLP before its weights: {"class": "MLP", "nin", "nouts", "activation"}."""
+    return {"class": "MLP", "nin": model.nin, "nouts": model.nouts, "activation": model.activation}
 
 
 def _is_safetensors(path):

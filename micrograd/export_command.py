@@ -58,8 +58,7 @@ def _torch_file(model, out, dtype):
 
 def _onnx_file(model, out, dtype):
     onnx_model = to_onnx(model, out, dtype=dtype)
-    nin, nout = len(model.layers[0].neurons[0].w), len(model.layers[-1].neurons)
-    opset = onnx_model.opset_import[0].version
+    opset, nin, nout = onnx_model.opset_import[0].version, model.nin, model.nouts[-1]
     return f'ONNX opset {opset}, {dtype}, input "input" [batch, {nin}], output "output" [batch, {nout}]'
 
 

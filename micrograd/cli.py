@@ -37,7 +37,7 @@ DATASETS = {
 CLASSES = {"moons": 2, "circles": 2, "blobs": 3, "spiral": 3, "xor": 2}
 LOSSES = ["hinge", "bce", "mse", "cross_entropy"]
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW}
-OUTPUT_NAMES = ["history.csv", "decision_boundary.png", "history.png", "model.json", "neuron.svg"]
+OUTPUT_NAMES = ["history.csv", "decision_boundary.png", "history.png", "model.json", "neuron.svg", "neuron.html"]
 VIZ_EXTRA = "pip install 'micrograd[viz]'"
 
 # Limits, checked before training, so that no argument can make the command grow its memory without end.
@@ -288,10 +288,10 @@ def _write_outputs(directory, model, optimizer, X, y, history):
     try:
         _draw_neuron(directory / "neuron.svg", model, X)
     except ImportError:
-        skipped.append("neuron.svg")
+        skipped += ["neuron.svg", "neuron.html"]
         missing.append("graphviz")
     except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
-        skipped.append("neuron.svg")
+        skipped += ["neuron.svg", "neuron.html"]
         notes.append(one_line(error))
     if missing:
         notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
@@ -319,13 +319,14 @@ def _plot(directory, model, X, y, history):
 
 def _draw_neuron(path, model, X):
     """One neuron of the first layer on the first example: small enough to read, and it shows data and grad."""
-    from micrograd.viz import draw_dot
+    from micrograd.viz import draw_dot, to_html
 
     neuron = model.layers[0].neurons[0]
     output = neuron(X[0])
     output.backward()
     try:
         path.write_bytes(draw_dot(output, parameters=neuron.parameters()).pipe(format="svg"))
+        to_html(output, path.with_suffix(".html"), parameters=neuron.parameters())  # the same neuron, step by step
     finally:
         model.zero_grad()
 

@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--out", help="where to write the picture (default: graph.svg, or graph.png with --format png)")
     parser.add_argument("--format", choices=FORMATS, help="picture format (default: from --out's suffix, else svg)")
     parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout: left to right or top to bottom")
+    parser.add_argument("--html", help="also write the interactive page (step through backprop) to this file")
 
 
 def run(args) -> int:
@@ -50,6 +51,10 @@ def run(args) -> int:
         out.backward()
         try:
             output_path.write_bytes(_draw(out, picture_format, args.rankdir))
+            if args.html:
+                from micrograd.viz import to_html
+
+                to_html(out, args.html, rankdir=args.rankdir)
             skipped = None
         except _MissingGraphviz as missing:
             skipped = missing
@@ -63,6 +68,8 @@ def run(args) -> int:
         print(one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
     else:
         print(f"wrote {output_path}")
+        if args.html:
+            print(f"wrote {args.html}")
     return 0
 
 

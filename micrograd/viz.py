@@ -22,6 +22,8 @@ from collections import deque
 from pathlib import Path
 
 from micrograd.autograd import Value
+from micrograd.page import show as show  # the interactive page of a graph (micrograd/page.py), built on draw_dot
+from micrograd.page import to_html as to_html
 
 MAX_NODES = 500  # graphviz lays out a few hundred boxes in about a second; tens of thousands take minutes
 EDGE_LENGTH_PER_NODE = 2  # with max_nodes, bounds the edges' total length: see check_size

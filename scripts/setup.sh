@@ -37,3 +37,13 @@ if ! command -v dot >/dev/null; then
         echo "Graphviz's 'dot' program is missing; graph pictures need it. Install it with:  sudo apt-get install graphviz" >&2
     fi
 fi
+
+# Debian's Chromium and its chromedriver, for the graph page's browser tests (no browser is ever downloaded).
+if [[ ",$extras," == *",test,"* ]] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+    if have_apt_as_root; then
+        echo "Installing Chromium and chromedriver for the browser tests..."
+        apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+        echo "Chromium and chromedriver are missing; the browser tests need them. Install them with:  sudo apt-get install chromium chromium-driver" >&2
+    fi
+fi

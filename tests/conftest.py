@@ -74,3 +74,13 @@ def run_example(code, cwd):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium for the whole session (see tests/browser.py), closed at the end."""
+    from browser import start_chromium
+
+    driver = start_chromium(tmp_path_factory.mktemp("chromium"))
+    yield driver
+    driver.quit()

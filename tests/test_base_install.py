@@ -67,8 +67,8 @@ def test_demo_and_train_write_the_model_and_history_and_name_the_viz_extra(base_
         "training: step 3/3",
     ]
     assert skipped == (
-        "micrograd: skipped decision_boundary.png, history.png, neuron.svg: they need matplotlib and graphviz: "
-        + VIZ_EXTRA
+        "micrograd: skipped decision_boundary.png, history.png, neuron.svg, neuron.html: "
+        "they need matplotlib and graphviz: " + VIZ_EXTRA
     )
     check = "import micrograd; print(micrograd.load('out/model.json')['model'])"
     loaded = subprocess.run([str(base_install / "python"), "-c", check], capture_output=True, text=True, cwd=tmp_path)

@@ -15,7 +15,7 @@ from micrograd.outputs import StagedOutputs
 
 from conftest import run_micrograd
 
-ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.svg"]
+ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html", "neuron.svg"]
 
 
 def one_line(err):
@@ -48,7 +48,12 @@ def test_without_matplotlib_the_model_and_history_are_written_and_one_line_names
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
     assert main(["demo", "--steps", "3", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     captured = capsys.readouterr()
-    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["history.csv", "model.json", "neuron.svg"]
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "history.csv",
+        "model.json",
+        "neuron.html",
+        "neuron.svg",
+    ]
     assert load(tmp_path / "out" / "model.json")["model"].nouts == [16, 16, 1]
     line = one_line(captured.err)
     assert "skipped decision_boundary.png, history.png" in line and "pip install 'micrograd[viz]'" in line
@@ -71,6 +76,7 @@ def test_a_run_that_skips_pictures_removes_the_old_pictures_instead_of_mixing_th
     assert sorted(path.name for path in previous_run.iterdir()) == [
         "history.csv",
         "model.json",
+        "neuron.html",
         "neuron.svg",
         "notes.txt",
     ]

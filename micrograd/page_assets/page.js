@@ -1,0 +1,556 @@
+// The page of a micrograd graph. GRAPH (written by micrograd/page.py) holds, for each Value v0, v1, ... of the SVG,
+// its label, data, grad, operation, children and the local derivatives the engine stored; `order` is the topological
+// order that Value.backward() uses. Everything on the page is recomputed from those, in this file, with no network.
+"use strict";
+
+// --- The engine, as in micrograd/autograd.py: each operation gives its result and, beside it, the local derivative
+// with respect to each input. `c` is the constant folded into the node (x + c, x * c, x / c, x ** c), if any.
+// JavaScript's floats are IEEE-754 float64 as Python's are; its `/` already gives _floats.py's _div (±Infinity or NaN
+// for a zero divisor) and Math.log its _log (log(0) = -Infinity, log of a negative = NaN).
+
+function pow(base, exponent) {
+  // C's pow (micrograd/_floats.py's _pow). Math.pow differs only where the result is 1 whatever the other operand.
+  if (base === 1 || exponent === 0) return 1; // C: pow(1, nan) = 1; JavaScript: NaN
+  if (base === -1 && (exponent === Infinity || exponent === -Infinity)) return 1; // C: 1; JavaScript: NaN
+  return Math.pow(base, exponent);
+}
+
+function power(x, n) {
+  // x ** n for a constant n, with PyTorch's exact shortcuts (micrograd/_floats.py's _power)
+  if (n === 2) return x * x;
+  if (n === 3) return x * x * x;
+  if (n === -1) return 1 / x;
+  if (n === -2) return 1 / (x * x);
+  if (n === 0.5) return Math.sqrt(x); // sqrt(-0) = -0, sqrt(negative) = NaN, as in C
+  if (n === -0.5) return 1 / Math.sqrt(x);
+  return pow(x, n);
+}
+
+// Two local derivatives are not plain numbers, as in autograd.py: 1/x, where it is not a normal float, is applied to a
+// gradient as grad / x, as PyTorch does (_one_over); a cut passes 0 back whatever the gradient, inf and nan included.
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+function oneOver(x) {
+  const r = 1 / x;
+  return x !== 0 && Math.abs(r) >= SMALLEST_NORMAL && Math.abs(r) < Infinity ? r : { over: x };
+}
+const CUT = { cut: true };
+const localValue = (local) => (local.cut ? 0 : local.over !== undefined ? 1 / local.over : local);
+const applyLocal = (local, grad) => (local.cut ? 0 : local.over !== undefined ? grad / local.over : local * grad);
+
+const OPS = new Map([
+  // op: (children's data, constant) => [data, local derivatives]
+  ["+", (xs, c) => {
+    const ones = xs.map(() => 1);
+    if (c === undefined) return [xs[0] + xs[1], ones]; // a + b
+    if (!Array.isArray(c)) return [xs[0] + c, ones]; // x + c
+    let total = 0; // sum(): its Values and its numbers, left to right; c holds (Values before it, number) pairs
+    let next = 0;
+    for (let i = 0; i <= xs.length; i++) {
+      while (next < c.length && c[next][0] === i) total += c[next++][1];
+      if (i < xs.length) total += xs[i];
+    }
+    return [total, ones];
+  }],
+  ["*", (xs, c) => xs.length === 2 ? [xs[0] * xs[1], [xs[1], xs[0]]] : [xs[0] * c, [c]]],
+  ["/", (xs, c) => {
+    if (xs.length === 1) return [xs[0] / c, [oneOver(c)]];
+    const [a, b] = xs; // d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b
+    const out = a / b;
+    return [out, [oneOver(b), -(out / b)]];
+  }],
+  ["**", ([a, b]) => {
+    // As in PyTorch: where b == 0 the base's edge is cut, where a == 0 with b >= 0 the exponent's derivative is 0
+    const out = pow(a, b);
+    return [out, [b === 0 ? CUT : b * pow(a, b - 1), a === 0 && b >= 0 ? 0 : out * Math.log(a)]];
+  }],
+  ["**n", ([x], n) => [power(x, n), n === 0 ? [] : [n * power(x, n - 1)]]], // x ** 0 is a constant: a cut
+  ["relu", ([x]) => (x <= 0 ? [x < 0 ? 0 : x, []] : [x, [1]])], // x <= 0: a cut, not a multiplication by 0
+  ["tanh", ([x]) => {
+    const t = Math.tanh(x);
+    return [t, [1 - t * t]];
+  }],
+  ["sigmoid", ([x]) => {
+    const s = 1 / (1 + Math.exp(-x));
+    return [s, [s * (1 - s)]];
+  }],
+  ["exp", ([x]) => {
+    const e = Math.exp(x);
+    return [e, [e]];
+  }],
+  ["log", ([x]) => [Math.log(x), [oneOver(x)]]],
+  ["reciprocal", ([x]) => {
+    const r = 1 / x; // d(1/x)/dx = -1/x², computed as -(1/x)², finite where x * x is not
+    return [r, [-(r * r)]];
+  }],
+  ["linear", (xs) => {
+    // children are (...inputs, ...weights, bias): sum(w * x) + bias, d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1
+    const n = (xs.length - 1) / 2;
+    const inputs = xs.slice(0, n), weights = xs.slice(n, 2 * n);
+    let total = xs[2 * n];
+    for (let i = 0; i < n; i++) total += weights[i] * inputs[i];
+    return [total, [...weights, ...inputs, 1]];
+  }],
+  ["bce_with_logits", ([x, t]) => {
+    // micrograd/losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log(1 + exp(-|x|))
+    const logSigmoid = Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+    return [(1 - t) * x - logSigmoid, [1 / (1 + Math.exp(-x)) - t, -x]];
+  }],
+]);
+
+// --- Words, in both languages of the README
+
+const WORDS = {
+  en: {
+    title: "Watch backprop happen",
+    help: "Hover over a Value (or focus it with Tab) to see its local derivatives. Step with the buttons or the " +
+      "keyboard: → step, ← back, space play/pause, Home reset.",
+    noBackward: "No backward pass has run yet, so every grad is 0.",
+    runBackward: "Run it step by step",
+    reset: "Reset", back: "◀ Back", step: "Step ▶", play: "▶▶ Play", pause: "❚❚ Pause",
+    detailsHint: "Hover over a Value, or focus it, to see its local derivatives here.",
+    valuesTitle: "Values",
+    editHelp: "Type a new number for a leaf and press Enter: the page recomputes the forward and backward passes.",
+    columnValue: "Value", columnOp: "operation",
+    position: "step {p} of {total}",
+    start: "Start: only the leaves have their data. Step (→) computes the other Values one by one, in order.",
+    forward: "Forward: {name} = {data} ({op} of {inputs}).",
+    seed: "Backward starts at the output: {name}.grad = 1, because {d}/{d} = 1.",
+    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, so {child}.grad is now {total}.",
+    done: "Done: every grad is now {d}/d(that Value).",
+    leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed by {op}",
+    localTitle: "Local derivatives and the chain rule",
+    local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
+    cut: "{d}/{dchild}: none, a cut (relu of x ≤ 0, or a power with exponent 0): no gradient flows back to {child}",
+    usedByTitle: "Gradient received from the Values that use it",
+    usedBy: "from {parent}: {local} × {grad} = {term}",
+    edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
+    edgeCut: "{child} → {parent}: cut, no gradient flows back",
+    cutStep: "{child}.grad += 0: the edge {child} → {parent} is cut (the exponent is 0), so nothing flows back, " +
+      "not even inf or nan, as in PyTorch.",
+    notComputed: "not computed yet",
+    notANumber: "\"{text}\" is not a number",
+    recomputed: "Recomputed with {name} = {data}.",
+    cannotEdit: "Cannot edit {name}: it feeds {op}, an operation the page does not know (a custom_op).",
+  },
+  "pt-BR": {
+    title: "Veja o backprop acontecer",
+    help: "Passe o mouse sobre um Value (ou foque-o com Tab) para ver suas derivadas locais. Avance com os botões ou " +
+      "o teclado: → avança, ← volta, espaço reproduz/pausa, Home reinicia.",
+    noBackward: "Nenhum backward foi executado ainda, por isso todo grad é 0.",
+    runBackward: "Executá-lo passo a passo",
+    reset: "Reiniciar", back: "◀ Voltar", step: "Avançar ▶", play: "▶▶ Reproduzir", pause: "❚❚ Pausar",
+    detailsHint: "Passe o mouse sobre um Value, ou foque-o, para ver aqui suas derivadas locais.",
+    valuesTitle: "Values",
+    editHelp: "Digite um novo número para uma folha e tecle Enter: a página recalcula o forward e o backward.",
+    columnValue: "Value", columnOp: "operação",
+    position: "passo {p} de {total}",
+    start: "Início: só as folhas têm seus dados. Avançar (→) calcula os outros Values um a um, em ordem.",
+    forward: "Forward: {name} = {data} ({op} de {inputs}).",
+    seed: "O backward começa na saída: {name}.grad = 1, porque {d}/{d} = 1.",
+    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, então {child}.grad agora é {total}.",
+    done: "Pronto: cada grad agora é {d}/d(aquele Value).",
+    leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)", computedBy: "calculado por {op}",
+    localTitle: "Derivadas locais e a regra da cadeia",
+    local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
+    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou uma potência de expoente 0): nenhum gradiente volta para {child}",
+    usedByTitle: "Gradiente recebido dos Values que o usam",
+    usedBy: "de {parent}: {local} × {grad} = {term}",
+    edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
+    edgeCut: "{child} → {parent}: corte, nenhum gradiente volta",
+    cutStep: "{child}.grad += 0: a aresta {child} → {parent} é um corte (o expoente é 0), então nada volta, " +
+      "nem inf nem nan, como no PyTorch.",
+    notComputed: "ainda não calculado",
+    notANumber: "\"{text}\" não é um número",
+    recomputed: "Recalculado com {name} = {data}.",
+    cannotEdit: "Não é possível editar {name}: ele alimenta {op}, uma operação que a página não conhece (uma custom_op).",
+  },
+};
+
+let language = WORDS[document.documentElement.lang] ? document.documentElement.lang : "en";
+
+function say(key, params = {}) {
+  return WORDS[language][key].replace(/\{(\w+)\}/g, (_, name) => String(params[name]));
+}
+
+// --- Numbers written as Python writes them: repr() in the text, f"{x:.4f}" in the boxes, as draw_dot does
+
+function full(x) {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (Object.is(x, -0)) return "-0.0";
+  return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
+}
+
+function fixed4(x) {
+  if (!Number.isFinite(x)) return full(x);
+  if (Math.abs(x) >= 1e21) return BigInt(x).toString() + ".0000"; // toFixed switches to 1e+21 there
+  return Object.is(x, -0) ? "-0.0000" : x.toFixed(4);
+}
+
+function parseNumber(text) {
+  // A number as Python's float() reads one (also nan, inf, -inf), or null
+  const t = text.trim().toLowerCase();
+  if (/^[-+]?(nan|inf|infinity)$/.test(t)) return t.includes("nan") ? NaN : t.startsWith("-") ? -Infinity : Infinity;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return null;
+  return Number(t);
+}
+
+// --- The graph: the SVG's groups for each Value, its op oval and its edges
+
+const values = GRAPH.values;
+const ROOT = 0; // trace() lists the root first
+const svgGroups = new Map(); // title (v3, v3op, v3->v1op) -> its <g> elements, in document order
+for (const g of document.querySelectorAll("#graph g.node, #graph g.edge")) {
+  const title = g.querySelector("title").textContent;
+  if (!svgGroups.has(title)) svgGroups.set(title, []);
+  svgGroups.get(title).push(g);
+}
+const nodeGroup = (i) => svgGroups.get("v" + i)[0];
+const opGroup = (i) => (svgGroups.get("v" + i + "op") || [])[0];
+const opEdgeGroup = (i) => (svgGroups.get("v" + i + "op->v" + i) || [])[0];
+const edgeGroups = values.map((value, parent) => {
+  // the SVG edge of each input of each Value; an input used twice (a * a) has two edges with the same title
+  const used = new Map();
+  return value.children.map((child) => {
+    const title = "v" + child + "->v" + parent + "op";
+    const n = used.get(title) || 0;
+    used.set(title, n + 1);
+    return svgGroups.get(title)[n];
+  });
+});
+const parentsOf = values.map(() => []); // for each Value, the (parent, input position) pairs that use it
+values.forEach((value, parent) => value.children.forEach((child, k) => parentsOf[child].push([parent, k])));
+
+// Each Value's name: its label, else the expression that made it from its inputs' names (a * b, tanh(a * b + c)),
+// else (when that is long) its name in the SVG, v0, v1, ...
+const names = values.map((v, i) => v.label || "v" + i);
+for (const node of GRAPH.order) {
+  const value = values[node];
+  if (value.label) continue;
+  const inputs = value.children.map((c) => (names[c].includes(" ") ? "(" + names[c] + ")" : names[c]));
+  let expression;
+  if (["+", "*", "/", "**"].includes(value.op) && inputs.length === 2) expression = inputs.join(" " + value.op + " ");
+  else if (value.op === "+" && inputs.length > 2) expression = inputs.join(" + ");
+  else if (value.op === "**n") expression = inputs[0] + value.opText;
+  else if (inputs.length === 1 && value.opText !== value.op) expression = inputs[0] + " " + value.opText; // x * 2
+  else expression = value.op + "(" + inputs.join(", ") + ")";
+  if (expression.length <= 32) names[node] = expression;
+}
+const name = (i) => names[i];
+const dOf = (i) => "d" + (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]); // d(a * b), as in d(a * b)/da
+const isLeaf = (i) => values[i].children.length === 0;
+const isEditable = (i) => isLeaf(i) && values[i].op === "";
+const canRecompute = (i) => OPS.has(values[i].op);
+
+// What the page shows: the data and local derivatives of every Value (Python's, until a leaf is edited) ...
+const current = { data: values.map((v) => v.data), localGrads: values.map((v) => v.localGrads.slice()) };
+// ... and the steps: compute each Value forward, then seed the output's grad, then one step per edge backward.
+let steps = [];
+const forwardCount = GRAPH.order.length;
+const computed = new Set(GRAPH.order); // the others (leaves, constants) are known from the start
+
+function buildSteps() {
+  steps = GRAPH.order.map((node) => ({ kind: "forward", node }));
+  steps.push({ kind: "seed", node: ROOT });
+  for (const parent of GRAPH.order.slice().reverse()) { // as Value.backward(): zip(node._prev, node._local_grads)
+    const locals = current.localGrads[parent];
+    values[parent].children.forEach((child, k) => {
+      if (k < locals.length) steps.push({ kind: "edge", parent, child, k });
+    });
+  }
+}
+
+// The state after the first p steps: which Values are computed, and every grad
+function stateAt(p) {
+  const known = values.map((v, i) => !computed.has(i));
+  const grad = values.map(() => 0);
+  for (const s of steps.slice(0, p)) {
+    if (s.kind === "forward") known[s.node] = true;
+    else if (s.kind === "seed") grad[s.node] += 1;
+    else {
+      grad[s.child] += applyLocal(current.localGrads[s.parent][s.k], grad[s.parent]); // child.grad += local * grad
+    }
+  }
+  return { known, grad };
+}
+
+// --- Drawing the state
+
+let position = 0;
+let state = null;
+let backwardShown = GRAPH.backwardHasRun;
+let focused = null; // the Value whose details are shown
+const $ = (id) => document.getElementById(id);
+
+function setBoxText(i, known) {
+  const texts = nodeGroup(i).querySelectorAll("text");
+  const data = current.data[i];
+  texts[texts.length - 2].textContent = "data " + (known ? fixed4(data) : "?");
+  texts[texts.length - 1].textContent = "grad " + fixed4(state.grad[i]);
+}
+
+function render() {
+  state = stateAt(position);
+  const step = steps[position - 1];
+  document.querySelectorAll("#graph .current, #graph .active").forEach((g) => g.classList.remove("current", "active"));
+  values.forEach((v, i) => {
+    setBoxText(i, state.known[i]);
+    const g = nodeGroup(i);
+    g.classList.toggle("pending", !state.known[i]);
+    g.classList.toggle("not-finite", !(Number.isFinite(current.data[i]) && Number.isFinite(state.grad[i])));
+    if (opGroup(i)) opGroup(i).classList.toggle("pending", !state.known[i]);
+    edgeGroups[i].forEach((edge, k) => {
+      const locals = current.localGrads[i];
+      const cut = k >= locals.length || locals[k].cut === true;
+      edge.classList.toggle("cut", cut);
+      const words = { child: name(values[i].children[k]), parent: name(i) };
+      const tip = cut ? say("edgeCut", words)
+        : say("edgeTip", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
+          term: full(applyLocal(locals[k], state.grad[i])) });
+      edge.querySelector("title").textContent = tip;
+    });
+  });
+  if (step) {
+    const node = step.kind === "edge" ? step.child : step.node;
+    nodeGroup(node).classList.add("current");
+    if (step.kind === "forward") {
+      edgeGroups[node].forEach((edge) => edge.classList.add("active"));
+      if (opEdgeGroup(node)) opEdgeGroup(node).classList.add("active");
+    } else if (step.kind === "edge") {
+      edgeGroups[step.parent][step.k].classList.add("active");
+      nodeGroup(step.parent).classList.add("current");
+    }
+  }
+  if (position > forwardCount) backwardShown = true;
+  $("no-backward").hidden = backwardShown;
+  $("position").textContent = say("position", { p: position, total: steps.length });
+  $("explanation").textContent = explain(step);
+  $("code-line").textContent = codeLine(step);
+  $("back").disabled = $("reset").disabled = position === 0;
+  $("step").disabled = position === steps.length;
+  renderTable();
+  if (focused !== null) showDetails(focused);
+}
+
+function explain(step) {
+  if (!step) return say("start");
+  const done = position === steps.length ? " " + say("done", { d: dOf(ROOT) }) : "";
+  return explainStep(step) + done;
+}
+
+function explainStep(step) {
+  if (step.kind === "forward") {
+    const inputs = values[step.node].children.map((c) => name(c) + " = " + full(current.data[c])).join(", ");
+    return say("forward", { name: name(step.node), op: values[step.node].opText, inputs,
+      data: full(current.data[step.node]) });
+  }
+  if (step.kind === "seed") return say("seed", { name: name(step.node), d: dOf(step.node) });
+  const local = current.localGrads[step.parent][step.k];
+  if (local.cut) return say("cutStep", { child: name(step.child), parent: name(step.parent) });
+  return say("edge", { child: name(step.child), local: full(localValue(local)), grad: full(state.grad[step.parent]),
+    term: full(applyLocal(local, state.grad[step.parent])), total: full(state.grad[step.child]) });
+}
+
+function codeLine(step) {
+  // the line of micrograd/autograd.py that the step runs
+  if (!step) return "";
+  if (step.kind === "forward") return "out = _node(data, children, local_grads, " + JSON.stringify(values[step.node].op) + ")";
+  if (step.kind === "seed") return "self.grad += 1.0  # d(self)/d(self)";
+  const [child, parent] = [step.child, step.parent].map((i) => (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]));
+  return "child.grad += local_grad * grad  # " + child + ".grad += " + dOf(step.parent) + "/" + dOf(step.child) + " × " +
+    parent + ".grad";
+}
+
+function describeOp(i) {
+  if (isLeaf(i) && values[i].op === "") return say(values[i].parameter ? "parameter" : "leaf");
+  return say("computedBy", { op: values[i].opText });
+}
+
+function showDetails(i) {
+  focused = i;
+  const panel = $("details");
+  panel.replaceChildren();
+  const add = (parent, tag, text) => {
+    const element = document.createElement(tag);
+    element.textContent = text; // text, never HTML: a label cannot inject anything
+    parent.appendChild(element);
+    return element;
+  };
+  add(panel, "h3", name(i));
+  add(panel, "p", describeOp(i));
+  add(panel, "p", "data = " + (state.known[i] ? full(current.data[i]) : say("notComputed")));
+  add(panel, "p", "grad = " + full(state.grad[i]));
+  document.querySelectorAll("#graph .related").forEach((g) => g.classList.remove("related"));
+  if (values[i].children.length) {
+    add(panel, "h4", say("localTitle"));
+    const list = add(panel, "ul", "");
+    const locals = current.localGrads[i];
+    values[i].children.forEach((child, k) => {
+      const words = { d: dOf(i), child: name(child), dchild: dOf(child) };
+      if (k >= locals.length || locals[k].cut === true) {
+        add(list, "li", say("cut", words)).className = "local";
+        return;
+      }
+      const term = applyLocal(locals[k], state.grad[i]);
+      add(list, "li", say("local", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
+        term: full(term) }))
+        .className = "local";
+      edgeGroups[i][k].classList.add("related");
+    });
+  }
+  const uses = parentsOf[i].filter(([parent, k]) => k < current.localGrads[parent].length);
+  if (uses.length) {
+    add(panel, "h4", say("usedByTitle"));
+    const list = add(panel, "ul", "");
+    for (const [parent, k] of uses) {
+      const local = current.localGrads[parent][k];
+      add(list, "li", say("usedBy", { parent: name(parent), local: full(localValue(local)),
+        grad: full(state.grad[parent]), term: full(applyLocal(local, state.grad[parent])) })).className = "used-by";
+      edgeGroups[parent][k].classList.add("related");
+    }
+  }
+}
+
+function renderTable() {
+  const body = document.querySelector("#values tbody");
+  if (body.rows.length === 0) {
+    values.forEach((v, i) => {
+      const row = body.insertRow();
+      row.dataset.node = i;
+      for (let c = 0; c < 4; c++) row.insertCell();
+      row.cells[0].textContent = name(i);
+      if (isEditable(i)) {
+        const input = document.createElement("input");
+        input.type = "text";
+        input.inputMode = "decimal";
+        input.setAttribute("aria-label", name(i));
+        input.addEventListener("change", () => editLeaf(i, input));
+        row.cells[2].appendChild(input);
+      }
+    });
+  }
+  values.forEach((v, i) => {
+    const row = body.rows[i];
+    row.cells[1].textContent = describeOp(i);
+    const input = row.cells[2].querySelector("input");
+    if (input) {
+      if (document.activeElement !== input) input.value = full(current.data[i]);
+      input.dataset.value = full(current.data[i]);
+    } else row.cells[2].textContent = state.known[i] ? full(current.data[i]) : "?";
+    row.cells[3].textContent = full(state.grad[i]);
+  });
+}
+
+// --- Editing a leaf: recompute every Value that depends on it, then replay backward to the end
+
+const downstream = values.map(() => new Set()); // for each leaf, the computed Values that depend on it
+for (const node of GRAPH.order) {
+  for (const child of values[node].children) {
+    if (isLeaf(child)) downstream[child].add(node);
+    else for (const leaf of values.keys()) if (downstream[leaf].has(child)) downstream[leaf].add(node);
+  }
+}
+
+function editLeaf(i, input) {
+  const data = parseNumber(input.value);
+  const message = $("edit-message");
+  const blocking = [...downstream[i]].find((node) => !canRecompute(node));
+  if (blocking !== undefined) {
+    message.textContent = say("cannotEdit", { name: name(i), op: values[blocking].opText });
+  } else if (data === null) {
+    message.textContent = say("notANumber", { text: input.value });
+  } else {
+    current.data[i] = data;
+    for (const node of GRAPH.order) {
+      if (!downstream[i].has(node)) continue;
+      const [result, locals] = OPS.get(values[node].op)(values[node].children.map((c) => current.data[c]),
+        values[node].constant);
+      current.data[node] = result;
+      current.localGrads[node] = locals;
+    }
+    buildSteps();
+    message.textContent = say("recomputed", { name: name(i), data: full(data) });
+    input.value = full(data);
+    position = steps.length;
+    render();
+    return;
+  }
+  input.value = full(current.data[i]);
+}
+
+// --- Controls: buttons and keyboard
+
+let timer = null;
+
+function goTo(p) {
+  position = Math.max(0, Math.min(steps.length, p));
+  if (position === steps.length) stopPlaying();
+  render();
+}
+
+function stopPlaying() {
+  clearInterval(timer);
+  timer = null;
+  $("play").textContent = say("play");
+}
+
+function togglePlay() {
+  if (timer !== null) return stopPlaying();
+  if (position === steps.length) goTo(0);
+  timer = setInterval(() => goTo(position + 1), 700);
+  $("play").textContent = say("pause");
+}
+
+function setLanguage(lang) {
+  language = lang;
+  document.documentElement.lang = lang;
+  document.querySelectorAll("[data-i18n]").forEach((element) => {
+    element.textContent = say(element.dataset.i18n);
+  });
+  document.querySelectorAll("[data-language]").forEach((button) => {
+    button.setAttribute("aria-pressed", String(button.dataset.language === lang));
+  });
+  if (timer !== null) $("play").textContent = say("pause");
+  render();
+}
+
+$("step").addEventListener("click", () => goTo(position + 1));
+$("back").addEventListener("click", () => goTo(position - 1));
+$("reset").addEventListener("click", () => { stopPlaying(); goTo(0); });
+$("play").addEventListener("click", togglePlay);
+$("run-backward").addEventListener("click", () => {
+  goTo(forwardCount + 1);
+  $("step").focus();
+});
+document.querySelectorAll("[data-language]").forEach((button) => {
+  button.addEventListener("click", () => setLanguage(button.dataset.language));
+});
+document.addEventListener("keydown", (event) => {
+  if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
+  const actions = {
+    ArrowRight: () => goTo(position + 1), ArrowDown: () => goTo(position + 1),
+    ArrowLeft: () => goTo(position - 1), ArrowUp: () => goTo(position - 1),
+    Home: () => { stopPlaying(); goTo(0); }, End: () => goTo(steps.length),
+    " ": togglePlay,
+  };
+  if (!actions[event.key]) return;
+  event.preventDefault(); // no scrolling, and no click of the focused button on top of the key's action
+  actions[event.key]();
+});
+document.addEventListener("keyup", (event) => {
+  if (event.key === " " && !(event.target instanceof HTMLInputElement)) event.preventDefault();
+});
+values.forEach((v, i) => {
+  const groups = [nodeGroup(i), opGroup(i)].filter(Boolean);
+  nodeGroup(i).setAttribute("tabindex", "0");
+  nodeGroup(i).setAttribute("aria-label", name(i));
+  for (const g of groups) {
+    g.addEventListener("mouseenter", () => showDetails(i));
+    g.addEventListener("focus", () => showDetails(i));
+  }
+});
+
+buildSteps();
+position = GRAPH.backwardHasRun ? steps.length : forwardCount;
+setLanguage(language);

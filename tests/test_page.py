@@ -1,0 +1,535 @@
+"""The graph page (micrograd.viz.to_html), driven in a real headless Chromium: stepping, hovering, editing a leaf, the
+language switch, the keyboard, escaping, and that it neither reaches for the network nor logs a console error."""
+
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from micrograd import Value, custom_op, linear, losses
+from micrograd import sum as value_sum
+from micrograd.page import GraphPage
+from micrograd.viz import draw_dot, show, to_html, trace
+
+from conftest import run_example, same_float
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def open_page(browser, tmp_path):
+    """open_page(root, **to_html options): the page of root's graph, loaded in the browser from a file.
+
+    After the test, the browser must have logged no console error and requested nothing but local files.
+    """
+    opened = []
+
+    def open_page(root, **options):
+        path = tmp_path / f"page{len(opened)}.html"
+        to_html(root, path, **options)
+        browser.get_log("browser"), browser.get_log("performance")  # what earlier tests left
+        browser.get(path.as_uri())
+        opened.append(path)
+        return browser
+
+    yield open_page
+    if opened:
+        errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == [], "the page logged console errors"
+        assert {url for url in requested_urls(browser) if not url.startswith("file:")} == set()
+
+
+def requested_urls(driver):
+    """The URLs the page asked for, from the browser's network log."""
+    urls = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.add(message["params"]["request"]["url"])
+    return urls
+
+
+def readme_graph(backward=True, b_label="b"):
+    """(a*b + c).tanh() with a=2, b=-3, c=10, the README's graph."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label=b_label), Value(10.0, label="c")
+    out = (a * b + c).tanh()
+    out.label = "out"
+    if backward:
+        out.backward()
+    return out
+
+
+def number(text):
+    return None if text == "?" else float(text)
+
+
+def shown(driver):
+    """[(data, grad), ...] of every Value as the page's table shows them, in trace() order (data None: not computed)."""
+    rows = driver.execute_script(
+        "return [...document.querySelectorAll('#values tbody tr')].map((row) => {"
+        "  const input = row.cells[2].querySelector('input');"
+        "  return [input ? input.value : row.cells[2].textContent, row.cells[3].textContent]; })"
+    )
+    return [(number(data), float(grad)) for data, grad in rows]
+
+
+def step_to_the_end(driver):
+    step = driver.find_element(By.ID, "step")
+    while step.is_enabled():
+        step.click()
+
+
+def edit(driver, label, value):
+    field = driver.find_element(By.CSS_SELECTOR, f'#values input[aria-label="{label}"]')
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(repr(value), Keys.ENTER)
+
+
+def text(driver, element_id):
+    return driver.find_element(By.ID, element_id).text
+
+
+def assert_page_matches(driver, root, rel=1e-12):
+    """The page's data and grad of every Value equal Python's (root's graph after backward()) to `rel`."""
+    nodes, _ = trace(root)
+    page = shown(driver)
+    assert len(page) == len(nodes)
+    for i, (node, (data, _)) in reversed(list(enumerate(zip(nodes, page)))):  # inputs first: the first wrong op
+        assert same_float(data, node.data, rel=rel), f"data of v{i} ({node._op or 'leaf'}): page {data}, {node.data}"
+    for i, (node, (_, grad)) in enumerate(zip(nodes, page)):  # the output first: the first wrong derivative
+        assert same_float(grad, node.grad, rel=rel), f"grad of v{i} ({node._op or 'leaf'}): page {grad}, {node.grad}"
+
+
+# --- The file
+
+
+def test_the_page_is_one_file_that_names_no_url_and_loads_nothing():
+    page = to_html(readme_graph()).html
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"https?:|//www\.|\b(src|href)\s*=", page)
+    assert "<svg" in page and "<style>" in page and "<script>" in page
+
+
+def test_to_html_writes_the_file_and_returns_a_page_that_displays_itself_in_jupyter(tmp_path):
+    page = to_html(readme_graph(), tmp_path / "graph.html")
+    assert isinstance(page, GraphPage) and repr(page) == "<micrograd graph page: 6 Values>"
+    assert (tmp_path / "graph.html").read_text(encoding="utf-8") == page.html
+    iframe = page._repr_html_()
+    assert iframe.startswith("<iframe srcdoc=") and "<script>" not in iframe  # the page is an escaped attribute
+
+
+def test_a_graph_too_big_for_draw_dot_is_refused_with_its_size():
+    x = Value(1.0)
+    for _ in range(600):
+        x = x * 1.0001
+    with pytest.raises(ValueError) as refused:
+        to_html(x)
+    with pytest.raises(ValueError) as refused_picture:
+        draw_dot(x)
+    assert str(refused.value) == str(refused_picture.value) and "601 Values" in str(refused.value)
+    assert "<svg" in to_html(x, max_nodes=601).html
+
+
+@pytest.mark.parametrize("bad", [{"language": "fr"}, {"rankdir": "RL"}, {"max_nodes": 0}])
+def test_bad_options_are_refused(bad):
+    with pytest.raises(ValueError):
+        to_html(readme_graph(), **bad)
+    with pytest.raises(TypeError, match="needs a Value"):
+        to_html(3.0)
+
+
+def test_show_outside_jupyter_opens_the_page_in_the_web_browser(monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    path = show(readme_graph())
+    assert opened == [path.as_uri()] and "<svg" in path.read_text(encoding="utf-8")
+    path.unlink()
+
+
+# --- In the browser
+
+
+def test_the_page_opens_with_the_graph_and_pythons_numbers(open_page):
+    out = readme_graph()
+    driver = open_page(out)
+    assert_page_matches(driver, out, rel=0)
+    assert driver.find_element(By.ID, "no-backward").is_displayed() is False
+    boxes = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
+    assert "grad -0.0040" in boxes and "data 0.9993" in boxes  # as draw_dot writes them
+
+
+def test_before_backward_the_page_says_so_and_runs_it_step_by_step_to_pythons_grads(open_page):
+    out = readme_graph(backward=False)
+    driver = open_page(out)
+    notice = driver.find_element(By.ID, "no-backward")
+    assert notice.is_displayed() and "No backward pass has run yet" in notice.text
+    assert all(grad == 0 for _, grad in shown(driver))
+    driver.find_element(By.ID, "run-backward").click()
+    assert not notice.is_displayed()
+    assert text(driver, "explanation") == "Backward starts at the output: out.grad = 1, because dout/dout = 1."
+    step_to_the_end(driver)
+    out.backward()
+    assert_page_matches(driver, out, rel=0)  # the same sums in the same order as Value.backward()
+    assert text(driver, "explanation").startswith("b.grad += local × grad = 2.0 × 0.0013409506830258655 = ")
+    assert text(driver, "explanation").endswith(
+        ", so b.grad is now 0.002681901366051731. Done: every grad is now dout/d(that Value)."
+    )
+
+
+def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
+    out = readme_graph()
+    driver = open_page(out)
+    driver.find_element(By.ID, "reset").click()
+    assert text(driver, "position") == "step 0 of 9"  # 3 forward, the seed, 5 edges
+    assert [data for data, _ in shown(driver)][:3] == [None, None, None]  # only the leaves are known
+    driver.find_element(By.ID, "step").click()
+    assert text(driver, "explanation") == "Forward: a * b = -6.0 (* of a = 2.0, b = -3.0)."
+    assert shown(driver)[2] == (-6.0, 0.0)
+    for _ in range(2 + 1 + 4):  # 2 more forward, the seed, then out -> a*b+c -> a*b, c -> a
+        driver.find_element(By.ID, "step").click()
+    assert text(driver, "explanation").startswith("a.grad += local × grad = -3.0 × 0.0013409506830258655 = ")
+    assert text(driver, "code-line").startswith("child.grad += local_grad * grad")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#graph g.edge.active")) == 1
+    driver.find_element(By.ID, "back").click()
+    assert text(driver, "position") == "step 7 of 9"
+
+
+def test_hovering_or_focusing_a_value_shows_its_local_derivatives_and_chain_rule_terms(open_page):
+    out = readme_graph()
+    driver = open_page(out)
+    a_times_b = next(g for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.node") if title(g) == "v2")
+    ActionChains(driver).move_to_element(a_times_b).perform()
+    details = text(driver, "details")
+    assert "computed by *" in details
+    assert "d(a * b)/da = -3.0; a.grad += -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in details
+    assert "d(a * b)/db = 2.0; b.grad += 2.0 × 0.0013409506830258655 = 0.002681901366051731" in details
+    assert "from (a * b) + c: 1.0 × 0.0013409506830258655 = 0.0013409506830258655" in details
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#graph g.edge.related")) == 3  # 2 inputs, 1 use
+    edge_tips = [title(g) for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.edge")]
+    assert "a → a * b: local × grad = -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in edge_tips
+
+    focused = None
+    for _ in range(12):  # Tab through the buttons to the first Value of the graph
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.switch_to.active_element
+        if "node" in (focused.get_attribute("class") or ""):
+            break
+    assert title(focused) == "v0"
+    assert text(driver, "details").startswith("out\ncomputed by tanh")
+
+
+def title(group):
+    return group.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+
+
+def test_the_language_switch_translates_every_text(open_page):
+    driver = open_page(readme_graph(backward=False))
+    keys = driver.execute_script("return [Object.keys(WORDS.en), Object.keys(WORDS['pt-BR'])]")
+    assert keys[0] == keys[1]
+    driver.find_element(By.ID, "language-pt-BR").click()
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pt-BR"
+    assert text(driver, "step") == "Avançar ▶" and text(driver, "position") == "passo 3 de 9"
+    assert "Nenhum backward foi executado ainda" in text(driver, "no-backward")
+    driver.find_element(By.ID, "run-backward").click()
+    assert text(driver, "explanation").startswith("O backward começa na saída")
+    driver.find_element(By.ID, "language-en").click()
+    assert text(driver, "explanation").startswith("Backward starts at the output")
+
+
+def test_the_page_can_open_in_portuguese(open_page):
+    driver = open_page(readme_graph(), language="pt-BR")
+    assert text(driver, "reset") == "Reiniciar" and text(driver, "explanation").endswith(
+        "Pronto: cada grad agora é dout/d(aquele Value)."
+    )
+
+
+def test_the_keyboard_steps_goes_back_and_plays(open_page):
+    driver = open_page(readme_graph())
+    keys = ActionChains(driver)
+    keys.send_keys(Keys.HOME).perform()
+    assert text(driver, "position") == "step 0 of 9"
+    keys.send_keys(Keys.ARROW_RIGHT).send_keys(Keys.ARROW_RIGHT).send_keys(Keys.ARROW_LEFT).perform()
+    assert text(driver, "position") == "step 1 of 9"
+    ActionChains(driver).send_keys(Keys.SPACE).perform()
+    assert text(driver, "play") == "❚❚ Pause"
+    WebDriverWait(driver, 10).until(lambda d: text(d, "position") != "step 1 of 9")
+    ActionChains(driver).send_keys(Keys.SPACE).perform()
+    assert text(driver, "play") == "▶▶ Play"
+    ActionChains(driver).send_keys(Keys.END).perform()
+    assert text(driver, "position") == "step 9 of 9"
+
+
+def test_a_label_is_text_and_runs_nothing(open_page):
+    evil = "<script>window.pwned = 1; alert(1)</script>"
+    out = readme_graph(b_label=evil + "</script><img src=x onerror=alert(2)>")
+    out.label = "{{script}}</title><script>alert(3)</script>"
+    driver = open_page(out)
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018 -- raises when no alert was opened
+    assert driver.execute_script("return window.pwned === undefined && document.images.length === 0")
+    names = driver.execute_script(
+        "return [...document.querySelectorAll('#values tbody tr')].map(r => r.cells[0].textContent)"
+    )
+    assert names[-1] == evil + "</script><img src=x onerror=alert(2)>" and names[0] == out.label
+    assert driver.title == "micrograd: " + out.label
+
+
+# --- Editing a leaf: the page's op table against Python's engine
+
+
+def random_graph(seed, leaf_data):
+    """A graph over leaves x0, x1, x2 (data from leaf_data) in which every operation of the engine appears, each
+    result squashed by tanh or sigmoid so that no number runs off. The shape depends only on `seed`."""
+    rng = random.Random(seed)
+    pool = [Value(x, label=f"x{i}") for i, x in enumerate(leaf_data)]
+
+    def positive(v):
+        return v * v + 0.5
+
+    c = round(rng.uniform(-2, 2), 3)
+    operations = [
+        lambda a, b: a + b,
+        lambda a, b: a - b,
+        lambda a, b: a * b,
+        lambda a, b: a / positive(b),
+        lambda a, b: a + c,
+        lambda a, b: c - a,
+        lambda a, b: a * c,
+        lambda a, b: a / c,
+        lambda a, b: c / positive(a),
+        lambda a, b: -a,
+        lambda a, b: a**2,
+        lambda a, b: a**3,
+        lambda a, b: positive(a) ** -1,
+        lambda a, b: positive(a) ** -2,
+        lambda a, b: positive(a) ** 0.5,
+        lambda a, b: positive(a) ** -0.5,
+        lambda a, b: positive(a) ** 1.5,
+        lambda a, b: a**0,
+        lambda a, b: positive(a) ** b,
+        lambda a, b: 2.0**a,
+        lambda a, b: a.relu(),
+        lambda a, b: a.exp(),
+        lambda a, b: positive(a).log(),
+        lambda a, b: linear([a, 0.5], [b, a], b),
+        lambda a, b: value_sum([a, 1.5, b]),
+        lambda a, b: losses.binary_cross_entropy_with_logits([a], [1]),
+    ]
+    rng.shuffle(operations)
+    for operation in operations:
+        a, b = rng.choice(pool), rng.choice(pool)
+        result = operation(a, b)
+        pool.append(result.tanh() if rng.random() < 0.5 else result.sigmoid())
+    out = value_sum(pool[-4:])
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_editing_a_leaf_recomputes_every_value_and_grad_as_python_does(open_page, seed):
+    rng = random.Random(1000 + seed)
+    before = [rng.uniform(-2, 2) for _ in range(3)]
+    out = random_graph(seed, before)
+    driver = open_page(out)
+    after = list(before)
+    used = sorted(int(node.label[1]) for node in trace(out)[0] if node.label)  # a leaf may be left out of the graph
+    for i in rng.sample(used, min(2, len(used))):  # two edits in a row: the second starts from the first's results
+        after[i] = rng.uniform(-2, 2)
+        edit(driver, f"x{i}", after[i])
+    step, total = re.fullmatch(r"step (\d+) of (\d+)", text(driver, "position")).groups()
+    assert step == total  # an edit shows the end: forward and backward recomputed
+    assert_page_matches(driver, random_graph(seed, after))
+
+
+def test_the_random_graphs_use_every_operation_of_the_engine_and_cut_edges():
+    ops = set()
+    cut = 0
+    for seed in range(30):
+        for node in trace(random_graph(seed, [0.3, -1.2, 0.7]))[0]:
+            ops.add("**n" if node._op.startswith("**") and node._op != "**" else node._op)
+            cut += len(node._local_grads) < len(node._prev)
+    every_op = {"+", "*", "/", "**", "**n", "relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear"}
+    assert ops >= {"", "bce_with_logits", *every_op}
+    assert cut > 0  # relu of x <= 0 and x ** 0
+
+
+@pytest.mark.parametrize(
+    "expression, leaf, value",
+    [
+        (lambda x, y: x / y, "y", 0.0),  # division by zero: ±inf, nan for 0/0
+        (lambda x, y: x / y, "x", 0.0),
+        (lambda x, y: y.log() * x, "y", 0.0),  # log(0) = -inf
+        (lambda x, y: y.log() + x, "y", -1.0),  # log of a negative: nan
+        (lambda x, y: x ** (1 / 3) + y, "x", -8.0),  # a negative base and a fractional exponent: nan
+        (lambda x, y: x**y, "x", 0.0),  # 0 ** y: the exponent's derivative is 0, as in PyTorch
+        (lambda x, y: x**y, "y", 0.0),
+        (lambda x, y: x**y, "x", -2.0),
+        (lambda x, y: x.relu() * y, "x", 0.0),  # relu(0): a cut
+        (lambda x, y: (x * 1000).exp() + y, "x", 1.0),  # exp overflows to inf
+        (lambda x, y: (x * y).sigmoid(), "x", -1000.0),
+        (lambda x, y: x**0 * y, "x", float("nan")),  # x ** 0 is 1, even for nan
+        (lambda x, y: x**-1 + (1 / y), "x", -0.0),
+        (lambda x, y: x**y * (1 / y), "y", 0.0),  # exponent 0 cuts the base's edge: x.grad is 0, not 0 × inf
+        (lambda x, y: (x * 1e-200) / (y * 1e-200), "y", 3.0),  # d(a/b)/db as -(a/b)/b: -a/(b*b) would be -inf
+        (lambda x, y: (x / y) * 1e-300, "y", 1e-310),  # d(x/y)/dx applied as grad / y: 1/y alone is inf
+        (lambda x, y: 1 / (x * 1e-160), "x", 1.0),  # reciprocal: -(1/x)² is finite where x * x underflows
+    ],
+)
+def test_editing_a_leaf_to_an_edge_of_the_number_line_gives_pythons_inf_and_nan(open_page, expression, leaf, value):
+    def graph(x, y):
+        x, y = Value(x, label="x"), Value(y, label="y")
+        out = expression(x, y)
+        out.backward()
+        return out
+
+    start = {"x": 1.5, "y": 2.0}
+    driver = open_page(graph(**start))
+    edit(driver, leaf, value)
+    assert text(driver, "edit-message") == f"Recomputed with {leaf} = {value!r}."
+    assert_page_matches(driver, graph(**{**start, leaf: value}))
+
+
+def test_a_leaf_that_feeds_an_operation_the_page_does_not_know_is_not_edited(open_page):
+    softplus = custom_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: x.sigmoid())
+
+    def graph(y):
+        x, y = Value(0.5, label="x"), Value(y, label="y")
+        out = softplus(x) * y + (y + 1e-15)  # the engine keeps the 1e-15 that the sum 2 + 1e-15 rounds away
+        out.backward()
+        return out
+
+    driver = open_page(graph(2.0))
+    edit(driver, "x", 3.0)
+    assert text(driver, "edit-message").startswith("Cannot edit x: it feeds softplus, an operation the page does not")
+    assert_page_matches(driver, graph(2.0), rel=0)  # nothing changed
+    edit(driver, "y", 1e-15)
+    assert_page_matches(driver, graph(1e-15))
+    assert 2e-15 in [data for data, _ in shown(driver)]  # y + 1e-15, exactly
+
+
+def test_typing_something_that_is_not_a_number_changes_nothing(open_page):
+    out = readme_graph()
+    driver = open_page(out)
+    edit(driver, "a", "two")
+    assert text(driver, "edit-message") == "\"'two'\" is not a number"
+    assert_page_matches(driver, out, rel=0)
+
+
+# --- Jupyter, the commands, the package
+
+
+def test_the_jupyter_display_works_in_its_iframe(browser, open_page, tmp_path):
+    open_page(readme_graph())  # for the checks of console errors and requests afterwards
+    wrapper = tmp_path / "notebook.html"
+    wrapper.write_text("<!DOCTYPE html><html><body>" + to_html(readme_graph())._repr_html_() + "</body></html>")
+    browser.get(wrapper.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    try:
+        browser.find_element(By.ID, "step")
+        assert shown(browser)[0] == (math.tanh(4.0), 1.0)
+    finally:
+        browser.switch_to.default_content()
+
+
+def test_notebook_main_shows_the_page_inline():
+    notebook = json.loads((ROOT / "notebooks" / "main.ipynb").read_text())
+    outputs = [output for cell in notebook["cells"] for output in cell.get("outputs", [])]
+    assert any("<iframe srcdoc=" in "".join(output.get("data", {}).get("text/html", "")) for output in outputs)
+
+
+def run_command(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_graph_command_writes_the_page_with_html(open_page, browser, tmp_path):
+    result = run_command(
+        "graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--html", "page.html", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == ["wrote graph.svg", "wrote page.html"]
+    open_page(readme_graph())  # for the checks of console errors and requests afterwards
+    browser.get((tmp_path / "page.html").as_uri())
+    assert_page_matches(browser, readme_graph(), rel=0)
+
+
+def test_graph_command_with_an_unwritable_html_path_fails_in_one_line(tmp_path):
+    result = run_command("graph", "a*b", "--set", "a=2", "b=3", "--html", "no/such/dir/page.html", cwd=tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "page.html" in result.stderr
+
+
+def test_demo_writes_the_page_of_a_neuron_next_to_its_picture(open_page, browser, tmp_path):
+    result = run_command("demo", "--steps", "1", "--quiet", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote out/neuron.html" in result.stdout.splitlines()
+    open_page(readme_graph())  # for the checks of console errors and requests afterwards
+    browser.get((tmp_path / "out" / "neuron.html").as_uri())
+    operations = browser.execute_script(
+        "return [...document.querySelectorAll('#values tbody tr')].map((row) => row.cells[1].textContent)"
+    )
+    assert operations[:2] == ["computed by relu", "computed by linear"]
+    assert operations.count("a parameter (a leaf)") == 3  # the neuron's 2 weights and its bias
+
+
+def test_the_package_ships_the_page_assets(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("micrograd-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"micrograd/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
+
+
+def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_page, browser, tmp_path):
+    section = (ROOT / "README.md").read_text().split("\n### The interactive page: watch backprop happen\n")[1]
+    code, output = re.findall(r"```(?:python)?\n(.*?)```", section, re.S)[:2]
+    assert run_example(code, tmp_path) == output
+    open_page(readme_graph())  # for the checks of console errors and requests afterwards
+    browser.get((tmp_path / "graph.html").as_uri())
+    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the README says to click first
+
+
+def test_the_modules_docstring_example_runs():
+    import doctest
+
+    import micrograd.page
+
+    assert doctest.testmod(micrograd.page).failed == 0
+
+
+def test_a_cut_edge_is_a_step_that_adds_nothing(open_page):
+    x, y = Value(2.0, label="x"), Value(0.0, label="y")
+    out = x**y * (1 / y)  # the power's grad is inf, and its base's edge is cut: x.grad is 0, not 0 × inf
+    out.backward()
+    driver = open_page(out)
+    driver.find_element(By.ID, "reset").click()
+    explanations = []
+    while driver.find_element(By.ID, "step").is_enabled():
+        driver.find_element(By.ID, "step").click()
+        explanations.append(text(driver, "explanation"))
+    assert any(line.startswith("x.grad += 0: the edge x → x ** y is cut (the exponent is 0)") for line in explanations)
+    assert shown(driver)[3] == (2.0, 0.0) and x.grad == 0.0

@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 from micrograd import datasets, export_command, graph_command, losses, optim, save
+from micrograd._messages import OneLineErrorParser, command_error, cut_repr, one_line
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
-from micrograd.graph_command import OneLineErrorParser
-from micrograd.layers import MLP
+from micrograd.layers import MLP, parameter_count
 from micrograd.outputs import StagedOutputs
 from micrograd.serialization import MAX_PARAMETERS
 
@@ -58,7 +58,7 @@ def _count(maximum):
         try:
             n = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {cut_repr(text, 40)}") from None
         if not 1 <= n <= maximum:
             raise argparse.ArgumentTypeError(f"expected a number from 1 to {maximum:,}, got {_short(n)}")
         return n
@@ -80,22 +80,24 @@ def _directory(text):
 
 
 def _positive_float(text):
+    """An argparse type: a number above 0, finite."""
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {cut_repr(text, 40)}") from None
     if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text[:40]}")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {cut_repr(text, 40)}")
     return x
 
 
 def _layer_sizes(text):
+    """An argparse type: hidden layer sizes, "16,16" -> [16, 16]."""
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text[:40]!r}") from None
+        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {cut_repr(text, 40)}") from None
     if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text[:40]!r}")
+        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {cut_repr(text, 40)}")
     return sizes
 
 
@@ -290,7 +292,7 @@ def _write_outputs(directory, model, optimizer, X, y, history):
         missing.append("graphviz")
     except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
         skipped += ["neuron.svg", "neuron.html"]
-        notes.append(graph_command._one_line(error))
+        notes.append(one_line(error))
     if missing:
         notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
     return f"micrograd: skipped {', '.join(skipped)}: {'; '.join(notes)}" if skipped else None
@@ -335,7 +337,7 @@ def run_demo(args):
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return _error("demo", error, status=2)
+        return command_error("demo", error, status=2)
     with staging:
         X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
         random.seed(1337)  # the original's initial weights
@@ -364,8 +366,8 @@ def run_train(args):
     """Train an MLP on a built-in dataset as the arguments say; every argument is checked before training."""
     n_classes = CLASSES[args.dataset]
     loss_name = args.loss or ("hinge" if n_classes == 2 else "cross_entropy")
-    sizes = [2, *args.hidden, n_classes if loss_name == "cross_entropy" else 1]
-    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    nouts = [*args.hidden, n_classes if loss_name == "cross_entropy" else 1]
+    n_parameters = parameter_count(2, nouts)
     points_per_step = min(args.batch_size or args.samples, args.samples)
     problem = None
     if loss_name != "cross_entropy" and n_classes > 2:
@@ -380,15 +382,15 @@ def run_train(args):
             f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
     if problem:
-        return _error("train", problem, status=2)
+        return command_error("train", problem, status=2)
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return _error("train", error, status=2)
+        return command_error("train", error, status=2)
     with staging:
         X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
         random.seed(args.seed)
-        model = MLP(2, sizes[1:], activation=args.activation)
+        model = MLP(2, nouts, activation=args.activation)
         lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
         optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
 
@@ -409,26 +411,20 @@ def run_train(args):
         return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
 
 
-def _error(command, message, status):
-    """Print the one-line error `message` on stderr and return the exit status."""
-    print(f"micrograd {command}: error: {graph_command._one_line(message)}", file=sys.stderr)  # --out may hold a \n
-    return status
-
-
 def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
     """Run `train()`, write the outputs into `staging` and publish them as a set; the exit status."""
     try:
         history = train()
     except TrainingDiverged as error:
         advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-        return _error(command, f"training diverged: {error}; {advice}", status=1)
+        return command_error(command, f"training diverged: {error}; {advice}", status=1)
     accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
         skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
         staging.publish(OUTPUT_NAMES)
     except OSError as error:  # e.g. the disk is full
-        return _error(command, f"writing the outputs failed: {error}", status=1)
+        return command_error(command, f"writing the outputs failed: {error}", status=1)
     for name in written:
         print(f"wrote {staging.out / name}")
     if skipped:

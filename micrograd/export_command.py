@@ -9,9 +9,9 @@ missing or malformed file, a missing package) are one line on stderr and exit st
 """
 
 import io
-import sys
 from pathlib import Path
 
+from micrograd._messages import command_error
 from micrograd.interop import require, to_onnx, to_torch
 from micrograd.serialization import _is_safetensors, _write_atomically, load, save
 
@@ -38,8 +38,7 @@ def run(args):
             model = model["model"]
         description = EXPORTERS[args.target](model, args.out, args.dtype or "float64")
     except (ValueError, ImportError, OSError) as error:
-        print(f"micrograd export: error: {' '.join(str(error).split())}", file=sys.stderr)
-        return 2
+        return command_error("export", error)
     print(f"wrote {args.out}: {description}")
     return 0
 
@@ -59,8 +58,7 @@ def _torch_file(model, out, dtype):
 
 def _onnx_file(model, out, dtype):
     onnx_model = to_onnx(model, out, dtype=dtype)
-    nin, nout = len(model.layers[0].neurons[0].w), len(model.layers[-1].neurons)
-    opset = onnx_model.opset_import[0].version
+    opset, nin, nout = onnx_model.opset_import[0].version, model.nin, model.nouts[-1]
     return f'ONNX opset {opset}, {dtype}, input "input" [batch, {nin}], output "output" [batch, {nout}]'
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from micrograd._messages import OneLineErrorParser, command_error, one_line
 from micrograd.autograd import Value
 from micrograd.expression import build
 
@@ -58,14 +59,13 @@ def run(args) -> int:
         except _MissingGraphviz as missing:
             skipped = missing
     except (ValueError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
-        print(f"micrograd graph: error: {_one_line(error)}", file=sys.stderr)
-        return 2
+        return command_error("graph", error)
     print(f"output: {out.data:.6g}")
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")
     if skipped:
         sys.stdout.flush()  # the numbers first, then what to install
-        print(_one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
+        print(one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
     else:
         print(f"wrote {output_path}")
         if args.html:
@@ -78,13 +78,6 @@ def main(argv=None) -> int:
     parser = OneLineErrorParser(prog="micrograd graph", description=__doc__.split("\n\n")[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, like the command's other errors (argparse adds the usage)."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")  # an argument may hold a line break
 
 
 def _parse_variables(assignments):
@@ -151,10 +144,6 @@ def _output(out, picture_format):
     elif suffix in FORMATS and suffix != picture_format:
         raise ValueError(f"--out {out} ends in .{suffix} but --format is {picture_format}")
     return Path(out), picture_format
-
-
-def _one_line(error):
-    return " ".join(str(error).split())  # e.g. the stderr of a failing `dot`, which may span lines
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ torch and onnx are optional: each function imports what it needs, and says how t
 import importlib
 
 from micrograd.layers import MLP
-from micrograd.optim import SGD, Adam, AdamW
+from micrograd.optim import AdamW
+from micrograd.serialization import OPTIMIZERS, _model_from_json, _write_atomically
 
 # Our activation names and theirs. "linear" has no module: Linear layers then follow each other directly.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 ONNX_ACTIVATIONS = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 ONNX_DTYPES = {"float64": "DOUBLE", "float32": "FLOAT"}
-OPTIMIZERS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}  # torch.optim's class names are ours
 
 
 def require(module, purpose):
@@ -115,8 +115,6 @@ def from_torch(module):
         for j, (row, b) in enumerate(zip(weight, bias)):
             state_dict[f"layers.{i}.neurons.{j}.w"], state_dict[f"layers.{i}.neurons.{j}.b"] = row, b
     # serialization's checks: sizes, finite weights, and the caller's `random` sequence left alone
-    from micrograd.serialization import _model_from_json
-
     architecture = {
         "class": "MLP",
         "nin": linears[0].in_features,
@@ -183,6 +181,7 @@ def from_torch_optimizer(torch_optimizer, model):
     for option in ("amsgrad", "maximize"):
         if group.get(option):
             raise ValueError(f"the {name} uses {option}=True, which micrograd's optimizers do not have")
+    # torch.optim's class names are ours (OPTIMIZERS: what save() names them by)
     optimizer_class = AdamW if name == "Adam" and group.get("decoupled_weight_decay") else OPTIMIZERS[name]
     layout = torch_layout(model)
     tensors = group["params"]
@@ -230,7 +229,6 @@ def to_onnx(model, path, dtype="float64"):
     from onnx import TensorProto, helper
 
     from micrograd import __version__
-    from micrograd.serialization import _write_atomically
 
     if dtype not in ONNX_DTYPES:
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")

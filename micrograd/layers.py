@@ -156,6 +156,12 @@ class Layer(Module):
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
+def parameter_count(nin, nouts):
+    """How many parameters MLP(nin, nouts) has (each neuron: a weight per input, and a bias), without building it."""
+    sizes = [nin, *nouts]
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+
+
 class MLP(Module):
     """A multi-layer perceptron: nin inputs, then a layer of nouts[i] neurons for each i. The hidden layers use
     `activation`, the last layer is linear. Returns a list of outputs, or a single Value when the last layer has one.

@@ -17,9 +17,17 @@ import json
 import math
 import struct
 
+from micrograd._messages import cut_repr
 from micrograd.interop import torch_layout
 from micrograd.layers import MLP
-from micrograd.serialization import FORMAT, VERSION, _check_keys, _untrained_model
+from micrograd.serialization import (
+    FORMAT,
+    VERSION,
+    _architecture_of,
+    _check_keys,
+    _untrained_model,
+    strict_json,
+)
 
 DTYPES = {"F64": "d", "F32": "f"}  # what we read (struct format letters); we write F64, PyTorch's float32 is F32
 ARCHITECTURE = ("class", "nin", "nouts", "activation")
@@ -31,12 +39,11 @@ def to_bytes(model):
         raise ValueError("a .safetensors file holds a model's weights only; save the optimizer too in a .json file")
     if not isinstance(model, MLP):
         raise TypeError(f"save() needs an MLP, got {type(model).__name__}")
-    architecture = {"class": "MLP", "nin": model.nin, "nouts": model.nouts, "activation": model.activation}
-    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(architecture)}
+    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(_architecture_of(model))}
     header, tensors, offset = {"__metadata__": metadata}, [], 0
     for name, shape, values in torch_layout(model):
         numbers = [v.data for v in values]
-        for x in numbers:
+        for x in numbers:  # named as in the file
             if not math.isfinite(x):
                 raise ValueError(f"cannot save a model whose weight {name} holds {x}")
         tensors.append(struct.pack(f"<{len(numbers)}d", *numbers))
@@ -62,7 +69,7 @@ def from_bytes(raw):
     expected = {name for name, _, _ in layout}
     for name in header:
         if name not in expected:
-            raise ValueError(f"it has a tensor {_shown(name)} that the model does not have")
+            raise ValueError(f"it has a tensor {cut_repr(name)} that the model does not have")
     numbers_of, spans = {}, []  # id(Value) -> its number in the file; each tensor's (begin, end)
     for name, shape, values in layout:
         if name not in header:
@@ -70,10 +77,10 @@ def from_bytes(raw):
         info = header[name]
         _check_keys(info, f"tensor {name!r}", required={"dtype", "shape", "data_offsets"})
         if info["shape"] != shape:
-            raise ValueError(f"tensor {name!r} has shape {_shown(info['shape'])}, expected {shape}")
+            raise ValueError(f"tensor {name!r} has shape {cut_repr(info['shape'])}, expected {shape}")
         letter = DTYPES.get(info["dtype"]) if isinstance(info["dtype"], str) else None
         if letter is None:
-            raise ValueError(f"tensor {name!r} has dtype {_shown(info['dtype'])}; we read {' and '.join(DTYPES)}")
+            raise ValueError(f"tensor {name!r} has dtype {cut_repr(info['dtype'])}; we read {' and '.join(DTYPES)}")
         begin, end = _offsets(info["data_offsets"], name)
         if end - begin != len(values) * struct.calcsize(letter) or end > len(buffer):
             raise ValueError(
@@ -99,30 +106,13 @@ def from_bytes(raw):
 
 def _parse_header(text):
     try:
-        header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        text = text.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("its header is not UTF-8 text") from None
-    except RecursionError:
-        raise ValueError("its header is nested too deeply") from None
-    except ValueError as error:
-        raise ValueError(f"its header is not valid JSON ({error})") from None
+    header = strict_json(text, "its header")
     if not isinstance(header, dict):
         raise ValueError(f"its header must be a JSON object, got {type(header).__name__}")
     return header
-
-
-def _no_duplicates(pairs):
-    """A JSON object as a dict; a key given twice (which json.loads would silently resolve) is an error."""
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {_shown(key)} appears twice")
-        result[key] = value
-    return result
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not a number in strict JSON")
 
 
 def _architecture(metadata):
@@ -131,17 +121,12 @@ def _architecture(metadata):
         raise ValueError("it has no __metadata__, so not the architecture a micrograd model needs")
     _check_keys(metadata, "__metadata__", required={"format", "version", "model"})
     if metadata["format"] != FORMAT:
-        raise ValueError(f"its format tag is {_shown(metadata['format'])}, expected {FORMAT!r}")
+        raise ValueError(f"its format tag is {cut_repr(metadata['format'])}, expected {FORMAT!r}")
     if metadata["version"] != str(VERSION):
-        raise ValueError(f"it has version {_shown(metadata['version'])}; this micrograd reads version {VERSION}")
+        raise ValueError(f"it has version {cut_repr(metadata['version'])}; this micrograd reads version {VERSION}")
     if not isinstance(metadata["model"], str):
         raise ValueError("the metadata's model must be a string of JSON, as safetensors metadata holds strings")
-    try:
-        architecture = json.loads(metadata["model"], parse_constant=_no_constant)
-    except RecursionError:
-        raise ValueError("the metadata's model is nested too deeply") from None
-    except ValueError as error:
-        raise ValueError(f"the metadata's model is not valid JSON ({error})") from None
+    architecture = strict_json(metadata["model"], "the metadata's model")
     _check_keys(architecture, "the metadata's model", required=set(ARCHITECTURE))
     return architecture
 
@@ -153,11 +138,7 @@ def _offsets(offsets, name):
         or not all(isinstance(x, int) and not isinstance(x, bool) for x in offsets)
         or not 0 <= offsets[0] <= offsets[1]
     ):
-        raise ValueError(f"tensor {name!r} has data_offsets {_shown(offsets)}, expected [begin, end] with begin <= end")
+        raise ValueError(
+            f"tensor {name!r} has data_offsets {cut_repr(offsets)}, expected [begin, end] with begin <= end"
+        )
     return offsets
-
-
-def _shown(x):
-    """repr(x), cut short: error messages must stay readable whatever the file holds."""
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -18,7 +18,7 @@ import secrets
 import stat
 
 from micrograd._messages import short_repr
-from micrograd.layers import ACTIVATIONS, MLP
+from micrograd.layers import ACTIVATIONS, MLP, parameter_count
 from micrograd.optim import SGD, Adam, AdamW
 
 FORMAT = "micrograd"
@@ -54,17 +54,7 @@ def save(obj, path):
         for w in weights if isinstance(weights, list) else [weights]:
             if not math.isfinite(w):
                 raise ValueError(f"cannot save a model whose weight {name} is {w}")
-    payload = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model": {
-            "class": "MLP",
-            "nin": model.nin,
-            "nouts": model.nouts,
-            "activation": model.activation,
-            "state_dict": state_dict,
-        },
-    }
+    payload = {"format": FORMAT, "version": VERSION, "model": {**_architecture_of(model), "state_dict": state_dict}}
     if optimizer is not None:
         if type(optimizer) not in OPTIMIZERS.values():
             raise TypeError(f"save() can keep an SGD, Adam or AdamW optimizer, got {type(optimizer).__name__}")
@@ -78,6 +68,11 @@ def save(obj, path):
     except ValueError:
         raise ValueError("cannot save an optimizer state that holds inf or nan") from None
     _write_atomically(path, text)
+
+
+def _architecture_of(model):
+    """What `load` needs to rebuild an MLP before its weights: {"class": "MLP", "nin", "nouts", "activation"}."""
+    return {"class": "MLP", "nin": model.nin, "nouts": model.nouts, "activation": model.activation}
 
 
 def _is_safetensors(path):
@@ -144,6 +139,19 @@ def load(path):
         raise ValueError(f"{path} is not a micrograd model file: {error}") from None
 
 
+def strict_json(text, what):
+    """json.loads(text), but strict: NaN and Infinity are not numbers, and an object may not give a key twice.
+    Anything else is a ValueError saying what is wrong with `what` ("it", "its header", ...)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_repeated_keys)
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply") from None
+    except _RepeatedKeyError:
+        raise
+    except ValueError as error:
+        raise ValueError(f"{what} is not valid JSON ({error})") from None
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not a number in strict JSON")
 
@@ -172,14 +180,7 @@ def _from_json(raw):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("it is not UTF-8 text (a pickle or other binary file?)") from None
-    try:
-        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_without_repeated_keys)
-    except RecursionError:
-        raise ValueError("it is nested too deeply") from None
-    except _RepeatedKeyError:
-        raise
-    except ValueError as error:
-        raise ValueError(f"it is not valid JSON ({error})") from None
+    document = strict_json(text, "it")
     _check_keys(document, "the file", required={"format", "version", "model"}, optional={"optimizer"})
     if document["format"] != FORMAT:
         raise ValueError(f"its format tag is {short_repr(document['format'])}, expected {FORMAT!r}")
@@ -212,8 +213,7 @@ def _untrained_model(spec):
         raise ValueError(f"model nouts must be a non-empty list of positive ints, got {short_repr(nouts)}")
     if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"model activation must be one of {', '.join(ACTIVATIONS)}, got {short_repr(activation)}")
-    sizes = [nin, *nouts]
-    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    n_parameters = parameter_count(nin, nouts)
     if n_parameters > MAX_PARAMETERS:
         raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
     # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.

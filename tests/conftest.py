@@ -63,6 +63,13 @@ def readme_example(section):
     return code, output
 
 
+def run_micrograd(*args, cwd=None, env=None):
+    """`python -m micrograd ARGS` in a subprocess, as a user runs the command: (exit status, stdout, stderr)."""
+    command = [sys.executable, "-m", "micrograd", *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
+    return result.returncode, result.stdout, result.stderr
+
+
 def run_example(code, cwd):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
     assert result.returncode == 0, result.stderr

@@ -2,19 +2,13 @@
 
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 
 from micrograd import load
 from micrograd.cli import main
 
-
-def run_command(*args):
-    """`python -m micrograd ARGS` in a subprocess: (exit status, stdout, stderr)."""
-    result = subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True)
-    return result.returncode, result.stdout, result.stderr
+from conftest import run_micrograd
 
 
 def test_demo_trains_the_original_demo_to_full_accuracy_and_writes_its_outputs(tmp_path, capsys):
@@ -33,7 +27,7 @@ def test_demo_trains_the_original_demo_to_full_accuracy_and_writes_its_outputs(t
 
 
 def test_demo_shows_a_progress_bar_with_loss_and_accuracy(tmp_path):
-    status, out, err = run_command("demo", "--steps", "3", "--out", str(tmp_path))
+    status, out, err = run_micrograd("demo", "--steps", "3", "--out", str(tmp_path))
     assert status == 0, err
     assert "3/3" in err and "loss=" in err and "accuracy=" in err
     assert out.splitlines()[-1].startswith("final accuracy: ")
@@ -61,7 +55,7 @@ def test_train_runs_every_dataset_loss_and_optimizer_and_writes_the_same_outputs
 
 def test_graph_subcommand_draws_and_prints_gradients(tmp_path):
     picture = tmp_path / "g.svg"
-    status, out, err = run_command("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--out", str(picture))
+    status, out, err = run_micrograd("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--out", str(picture))
     assert status == 0, err
     assert picture.read_text().lstrip().startswith("<?xml")
     assert "a.grad" in out and "c.grad" in out
@@ -81,7 +75,8 @@ def test_graph_subcommand_draws_and_prints_gradients(tmp_path):
     ],
 )
 def test_bad_arguments_give_one_line_on_stderr_and_status_2(tmp_path, args, complaint):
-    status, out, err = run_command(*args, "--out", str(tmp_path / "x")) if args[:1] == ["train"] else run_command(*args)
+    out_dir = ["--out", str(tmp_path / "x")] if args[:1] == ["train"] else []
+    status, out, err = run_micrograd(*args, *out_dir)
     assert status == 2
     assert len(err.strip().splitlines()) == 1, err
     assert complaint in err and "Traceback" not in err

@@ -13,13 +13,9 @@ from micrograd import load
 from micrograd.cli import main
 from micrograd.outputs import StagedOutputs
 
+from conftest import run_micrograd
+
 ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html", "neuron.svg"]
-
-
-def run_command(*args, cwd=None):
-    """`python -m micrograd ARGS` in a subprocess: (exit status, stdout, stderr)."""
-    result = subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True, cwd=cwd)
-    return result.returncode, result.stdout, result.stderr
 
 
 def one_line(err):
@@ -105,7 +101,7 @@ def test_a_run_that_skips_pictures_removes_the_old_pictures_instead_of_mixing_th
     ],
 )
 def test_absurd_arguments_are_refused_at_once_in_one_line(args, complaint, tmp_path):
-    status, out, err = run_command(*args, cwd=tmp_path)
+    status, out, err = run_micrograd(*args, cwd=tmp_path)
     assert status == 2 and out == ""
     assert complaint in one_line(err)
     assert list(tmp_path.iterdir()) == []  # nothing trained, nothing written
@@ -122,7 +118,7 @@ def test_absurd_arguments_are_refused_at_once_in_one_line(args, complaint, tmp_p
 )
 def test_an_out_that_cannot_be_written_is_refused_before_training(where, complaint, tmp_path):
     (tmp_path / "a-file").write_text("not a directory")
-    status, out, err = run_command("train", "--out", where, cwd=tmp_path)
+    status, out, err = run_micrograd("train", "--out", where, cwd=tmp_path)
     assert status == 2 and out == ""
     assert complaint in one_line(err)
     assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
@@ -133,7 +129,7 @@ def test_an_out_that_cannot_be_written_is_refused_before_training(where, complai
 
 def test_training_that_diverges_stops_with_one_line_status_1_and_leaves_the_old_outputs(previous_run):
     old_files = contents(previous_run)
-    status, out, err = run_command("train", "--loss", "mse", "--lr", "100", "--out", str(previous_run), "--quiet")
+    status, out, err = run_micrograd("train", "--loss", "mse", "--lr", "100", "--out", str(previous_run), "--quiet")
     assert status == 1 and out == ""
     line = one_line(err)
     assert "training diverged: the loss became" in line and "try a smaller --lr than 100" in line
@@ -192,7 +188,7 @@ def test_a_new_out_directory_appears_complete_and_with_ordinary_permissions(tmp_
 )
 def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_path):
     (tmp_path / "a-file").write_text("not a directory")
-    status, out, err = run_command(*args, cwd=tmp_path)
+    status, out, err = run_micrograd(*args, cwd=tmp_path)
     assert status == 2 and out == ""
     assert one_line(err).startswith("micrograd")
 
@@ -201,7 +197,7 @@ def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", readme, re.M)
     command, error = example.groups()
-    status, out, err = run_command(*command.split(), cwd=tmp_path)
+    status, out, err = run_micrograd(*command.split(), cwd=tmp_path)
     assert status == 1 and one_line(err) == error
     assert list(tmp_path.iterdir()) == []
 

@@ -5,14 +5,14 @@ import csv
 import functools
 import json
 import random
-import subprocess
-import sys
 
 import pytest
 
 from micrograd import datasets, optim
 from micrograd.cli import fit
 from micrograd.layers import MLP
+
+from conftest import run_micrograd
 
 TOLERANCE = 1e-9  # the numpy backend may add in another order than eager: not bit for bit
 
@@ -52,9 +52,9 @@ def test_compiled_fit_gives_the_eager_fits_history_and_parameters(dataset, loss_
 
 
 def run_command(*args):
-    result = subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True)
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    return result.stdout
+    status, out, err = run_micrograd(*args)
+    assert status == 0 and "Traceback" not in err, err
+    return out
 
 
 def numbers(path):

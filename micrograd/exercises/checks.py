@@ -11,7 +11,9 @@ import sysconfig
 import traceback
 from pathlib import Path
 
+from micrograd._messages import cut_repr
 from micrograd.autograd import Value as Reference
+from micrograd.viz import trace
 
 NUDGE = 1e-6
 _OURS = Path(__file__).resolve().parent.parent  # the micrograd package: frames in it are ours, not the learner's
@@ -299,20 +301,15 @@ def learner_method(obj, name):
 def data_of(name, value, value_class):
     """value.data if value is one of the learner's Values, else Failed."""
     if not isinstance(value, value_class):
-        raise Failed("not_a_value", name=name, got=_short(value))
+        raise Failed("not_a_value", name=name, got=cut_repr(value))
     return number(name, value.data)
 
 
 def number(name, x):
     """x as a float if the learner's code gave a number, else Failed naming `name`."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise Failed("not_a_number", name=name, got=_short(x))
+        raise Failed("not_a_number", name=name, got=cut_repr(x))
     return float(x)
-
-
-def _short(x):
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- exercise 1: the derivative by nudging
@@ -350,7 +347,7 @@ def _check_result(name, value_class, out, expression, inputs, reference):
     children = tuple(getattr(out, "_prev", ()))
     if len(children) != len(inputs) or any(c is not i for c, i in zip(children, inputs)):
         labels = {id(v): n for v, n in zip(inputs, ("self", "other"))}
-        shown = ", ".join(labels.get(id(c), _short(c)) for c in children)
+        shown = ", ".join(labels.get(id(c), cut_repr(c)) for c in children)
         raise Failed("children", name=name, expression=expression, got=f"({shown})", expected=_input_names(inputs))
     local_grads = tuple(getattr(out, "_local_grads", ()))
     if len(local_grads) != len(inputs):
@@ -485,28 +482,18 @@ def _graphs(rng):
     yield "a random graph of 15 Values", nodes[-1], nodes
 
 
-def _reachable(root):
-    seen, stack = {root}, [root]
-    while stack:
-        for child in stack.pop()._prev:
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
-
-
 def check_topological_order(namespace, rng):
     """Exercise 7: each Value once, after its inputs, none left out (leaves may be), on graphs with reused nodes."""
     topological_order = learner(namespace, "topological_order")
     for graph, root, _ in _graphs(rng):
         order = call("topological_order", topological_order, root)
         if not isinstance(order, (list, tuple)):
-            raise Failed("order_not_a_list", got=_short(order))
-        in_graph = _reachable(root)
+            raise Failed("order_not_a_list", got=cut_repr(order))
+        in_graph = set(trace(root)[0])
         position = {}
         for i, node in enumerate(order):
             if node not in in_graph:
-                raise Failed("order_stranger", graph=graph, got=_short(node))
+                raise Failed("order_stranger", graph=graph, got=cut_repr(node))
             if node in position:
                 count = sum(other is node for other in order)
                 raise Failed("order_twice", graph=graph, node=node.label, count=count)
@@ -569,7 +556,7 @@ def check_neuron(namespace, rng):
         or len(parameters) != 4
         or any(p is not q for p, q in zip(parameters, [*getattr(neuron, "w", []), getattr(neuron, "b", None)]))
     ):
-        raise Failed("neuron_parameters", got=_short(parameters))
+        raise Failed("neuron_parameters", got=cut_repr(parameters))
     for weights, bias, inputs in [
         ([0.5, -1.0, 0.25], 0.1, [1.0, 2.0, -3.0]),
         ([rng.uniform(-1, 1) for _ in range(3)], rng.uniform(-1, 1), [rng.uniform(-2, 2) for _ in range(3)]),

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from micrograd import exercises
+from micrograd._messages import OneLineErrorParser, command_error
 from micrograd.exercises.checks import describe
 
 DEFAULT_FILE = "micrograd_exercises.py"
@@ -57,11 +58,11 @@ def run(args) -> int:
     if args.action in ("check", "solution"):
         if args.number is None or not 1 <= args.number <= len(exercises.EXERCISES):
             given = "none" if args.number is None else args.number
-            return _usage_error(
-                f"{args.action} needs an exercise number from 1 to {len(exercises.EXERCISES)}, got {given}"
+            return command_error(
+                "exercises", f"{args.action} needs an exercise number from 1 to {len(exercises.EXERCISES)}, got {given}"
             )
     elif args.number is not None:
-        return _usage_error(f"{args.action} takes no exercise number, got {args.number}")
+        return command_error("exercises", f"{args.action} takes no exercise number, got {args.number}")
 
     if args.action == "list":
         print(TEXT["list_header"][lang].format(file=DEFAULT_FILE))
@@ -69,17 +70,17 @@ def run(args) -> int:
             print(f"{exercise.number:3d}. {exercise.title[lang]:28s} {', '.join(exercise.names)}")
     elif args.action == "start":
         if path.exists():
-            return _usage_error(TEXT["exists"][lang].format(file=path))
+            return command_error("exercises", TEXT["exists"][lang].format(file=path))
         try:
             path.write_text(exercises.starter_source(lang), encoding="utf-8")
         except OSError as error:
-            return _usage_error(f"cannot write {path}: {error.strerror}")
+            return command_error("exercises", f"cannot write {path}: {error.strerror}")
         print(TEXT["started"][lang].format(file=path))
     elif args.action == "solution":
         print(exercises.solution_source(args.number, lang), end="")
     else:
         if not path.is_file():
-            return _usage_error(TEXT["no_file"][lang].format(file=path))
+            return command_error("exercises", TEXT["no_file"][lang].format(file=path))
         try:
             namespace = _load(path)
         except Exception as error:  # the learner's module failed at import time: SyntaxError, NameError, ...
@@ -93,8 +94,6 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     """The command on its own: `python -m micrograd.exercises.command check 1`."""
-    from micrograd.graph_command import OneLineErrorParser
-
     parser = OneLineErrorParser(prog="micrograd exercises", description=__doc__.split("\n\n")[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
@@ -106,11 +105,6 @@ def _load(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _usage_error(message):
-    print(f"micrograd exercises: error: {message}", file=sys.stderr)
-    return 2
 
 
 if __name__ == "__main__":

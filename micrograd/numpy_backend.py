@@ -19,8 +19,9 @@ from micrograd.compiler import flatten_sums, group_by_operation, schedule_by_lev
 from micrograd.functional import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
-# local derivatives as an (m, k) array, or None where they are all 1 and stay so). The constant is per operation (an
-# array: "sum", and "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's name).
+# local derivatives as an (m, k) array, or None where they are all 1 and stay so or where the function wrote them in
+# place: `_linear`). The constant is per operation (an array: "sum", and "mul"/"div" by a number) or shared by the
+# group (the exponent of "power", a custom op's name).
 
 
 def _sum(x, constant):
@@ -91,11 +92,15 @@ def _reciprocal(x, constant):
     return r, -(r * r)[:, None]
 
 
-def _linear(x, constant):  # inputs are (*inputs, *weights, bias)
+def _linear(x, constant, local):  # inputs are (*inputs, *weights, bias)
+    # The one operation that writes its local derivatives in place, into `local` (weights for the inputs, inputs for
+    # the weights; the bias's 1 is there from the start): on the demo's widest group, a new (m, k) array and its copy
+    # cost more than the dot products.
     n = x.shape[1] // 2
     inputs, weights = x[:, :n], x[:, n : 2 * n]
-    out = x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs)
-    return out, np.concatenate([weights, inputs, np.ones_like(x[:, :1])], axis=1)
+    local[:, :n] = weights
+    local[:, n : 2 * n] = inputs
+    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), None
 
 
 def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
@@ -201,8 +206,14 @@ class NumpyProgram:
         values[: self._number_of_leaves] = data
         for _, _, _, steps in self._levels:
             for step in steps:
-                inputs = values[edge_inputs[step.edge_start : step.edge_end]].reshape(step.shape)
-                results, local = step.function(inputs, step.constant)
+                # int32 positions keep the program small; numpy gathers faster if they are converted first
+                positions = edge_inputs[step.edge_start : step.edge_end].astype(np.intp)
+                inputs = values[positions].reshape(step.shape)
+                if step.op == "linear":  # writes its local derivatives itself
+                    local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
+                    results, local = _linear(inputs, step.constant, local)
+                else:
+                    results, local = step.function(inputs, step.constant)
                 values[step.start : step.end] = results
                 if local is not None:
                     local_grads[step.edge_start : step.edge_end].reshape(step.shape)[...] = local

@@ -423,6 +423,28 @@ def group_by_operation(level):
     return groups
 
 
+def as_matrix_product(group):
+    """A group of "linear" equations that is every one of a few input vectors against every one of a few weight rows
+    (a batch of points through a layer: each point's inputs meet each neuron's weights) is the matrix product
+    inputs @ weights.T + biases. Returns (input rows, weight rows, the equations in row-major order: input row i
+    against weight row j at i * len(weight rows) + j), rows being tuples of slots, a weight row ending with its bias;
+    or None for any other group.
+
+    One product of small matrices replaces gathering every input of every operation: the demo's widest group, 1,600
+    operations of 33 inputs each, is 100 points × 16 neurons, so 2,128 numbers instead of 52,800.
+    """
+    n = len(group[0].inputs) // 2  # inputs are (*inputs, *weights, bias)
+    input_rows, weight_rows, cells = {}, {}, {}
+    for equation in group:
+        i = input_rows.setdefault(equation.inputs[:n], len(input_rows))
+        j = weight_rows.setdefault(equation.inputs[n:], len(weight_rows))
+        cells[i, j] = equation
+    if len(cells) != len(group) or len(cells) != len(input_rows) * len(weight_rows):  # a repeat, or not every pair
+        return None
+    ordered = [cells[i, j] for i in range(len(input_rows)) for j in range(len(weight_rows))]
+    return list(input_rows), list(weight_rows), ordered
+
+
 # --- 3. the program: what compile() returns
 
 

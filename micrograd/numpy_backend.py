@@ -3,10 +3,12 @@ operation.
 
 After `flatten_sums`, `schedule_by_level` and `group_by_operation` (in compiler.py), each group is operations of one
 kind whose inputs are all computed: one numpy call computes all of them. Every number lives in one array, `values`,
-where each group's results are side by side; the inputs of a group are gathered with one fancy index. Backward runs
-the levels from the top: each edge's contribution, local derivative × gradient of its operation, then one
-`np.bincount` adds all the contributions of a level into the inputs' gradients (a scatter-add that, unlike
-`grads[index] += ...`, loses no update when one input feeds many operations).
+where each group's results are side by side; the inputs of a group are gathered with one `take`, and the local
+derivative of each edge (input) is saved for backward. A group of `linear` operations that is a batch of points
+through a layer is one matrix product instead (`as_matrix_product`): it gathers each point's inputs and each neuron's
+weights once, not once per operation. Backward runs the levels from the top: each edge's contribution, local
+derivative × gradient of its operation, then one `np.add.at` adds all the contributions of a level into the inputs'
+gradients (a scatter-add that, unlike `grads[index] += ...`, loses no update when one input feeds many operations).
 
 The operations below are the engine's formulas on arrays, with the engine's answers at the domain edges (numpy, like
 C, gives inf and nan where Python's math module would raise).
@@ -15,17 +17,16 @@ C, gives inf and nan where Python's math module would raise).
 import numpy as np
 
 from micrograd.autograd import Value
-from micrograd.compiler import flatten_sums, group_by_operation, schedule_by_level
+from micrograd.compiler import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
 from micrograd.functional import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
-# local derivatives as an (m, k) array, or None where they are all 1 and stay so or where the function wrote them in
-# place: `_linear`). The constant is per operation (an array: "sum", and "mul"/"div" by a number) or shared by the
+# local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and "mul"/"div" by a number) or shared by the
 # group (the exponent of "power", a custom op's name).
 
 
 def _sum(x, constant):
-    return x.sum(axis=1) + constant, None
+    return x.sum(axis=1) + constant, 1.0
 
 
 def _mul(x, constant):
@@ -92,15 +93,10 @@ def _reciprocal(x, constant):
     return r, -(r * r)[:, None]
 
 
-def _linear(x, constant, local):  # inputs are (*inputs, *weights, bias)
-    # The one operation that writes its local derivatives in place, into `local` (weights for the inputs, inputs for
-    # the weights; the bias's 1 is there from the start): on the demo's widest group, a new (m, k) array and its copy
-    # cost more than the dot products.
+def _linear(x, constant):  # inputs are (*inputs, *weights, bias): d/dx_i = w_i, d/dw_i = x_i, d/dbias = 1
     n = x.shape[1] // 2
     inputs, weights = x[:, :n], x[:, n : 2 * n]
-    local[:, :n] = weights
-    local[:, n : 2 * n] = inputs
-    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), None
+    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), np.concatenate([weights, inputs, np.ones((len(x), 1))], 1)
 
 
 def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
@@ -142,15 +138,65 @@ DIVIDING = {"div": 0, "log": 0}
 
 
 class _Group:
-    """Operations computed by one numpy step: results in values[start:end], inputs' positions in
-    edge_inputs[edge_start:edge_end] (k per operation, one operation after another)."""
-
-    __slots__ = ("op", "function", "constant", "dividing", "shape", "start", "end", "edge_start", "edge_end")
+    """Operations computed by one numpy step: results in values[start:end], the positions of their inputs in
+    positions[edge_start:edge_end] (`arity` per operation, one operation after another)."""
 
     def __init__(self, op, arity, constant, start, end, edge_start, edge_end):
         self.op, self.function, self.constant, self.dividing = op, OPERATIONS[op], constant, DIVIDING.get(op)
         self.shape = (end - start, arity)
         self.start, self.end, self.edge_start, self.edge_end = start, end, edge_start, edge_end
+
+    def forward(self, values, positions, saved):
+        """Compute the results into `values`, and save each edge's local derivative into `saved`."""
+        inputs = values.take(positions[self.edge_start : self.edge_end]).reshape(self.shape)
+        local = saved[self.edge_start : self.edge_end].reshape(self.shape)
+        values[self.start : self.end], local[...] = self.function(inputs, self.constant)
+
+    def backward(self, values, grads, positions, saved, contribution):
+        """Each edge's contribution to its input's gradient, local derivative × the gradient of its operation."""
+        local = saved[self.edge_start : self.edge_end].reshape(self.shape)
+        contribution = contribution.reshape(self.shape)
+        grad = grads[self.start : self.end, None]
+        np.multiply(local, grad, out=contribution)
+        if self.dividing is not None:
+            column = self.dividing
+            np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
+        if self.op in CUT_AT_0:
+            np.copyto(contribution, 0.0, where=local == 0)
+        elif self.op == "pow":  # the base's edge is cut where the exponent is 0
+            exponents = values.take(positions[self.edge_start + 1 : self.edge_end : 2])
+            np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
+
+
+class _MatrixProduct:
+    """A group of "linear" operations that is every input row against every weight row (see `as_matrix_product`):
+    results in values[start:end] in row-major order; positions[edge_start:edge_end] holds the input rows, then the
+    weight rows (each ending with its bias). Its "edges" are the rows' numbers: the chain rule needs no more."""
+
+    def __init__(self, rows, columns, n, start, edge_start):
+        self.rows, self.columns, self.n = rows, columns, n
+        self.start, self.end = start, start + rows * columns
+        self.edge_start, self.edge_end = edge_start, edge_start + rows * n + columns * (n + 1)
+
+    def _split(self, numbers):
+        """The input rows (rows, n) and the weight rows (columns, n + 1) in an edge-sized slice of numbers."""
+        middle = self.rows * self.n
+        return numbers[:middle].reshape(self.rows, self.n), numbers[middle:].reshape(self.columns, self.n + 1)
+
+    def forward(self, values, positions, saved):
+        numbers = saved[self.edge_start : self.edge_end]
+        values.take(positions[self.edge_start : self.edge_end], out=numbers)  # backward needs them: saved
+        inputs, weights = self._split(numbers)
+        product = inputs @ weights[:, : self.n].T + weights[:, self.n]
+        values[self.start : self.end] = product.ravel()
+
+    def backward(self, values, grads, positions, saved, contribution):
+        inputs, weights = self._split(saved[self.edge_start : self.edge_end])
+        to_inputs, to_weights = self._split(contribution)
+        grad = grads[self.start : self.end].reshape(self.rows, self.columns)
+        np.matmul(grad, weights[:, : self.n], out=to_inputs)  # d/dx = w
+        np.matmul(grad.T, inputs, out=to_weights[:, : self.n])  # d/dw = x
+        np.sum(grad, axis=0, out=to_weights[:, self.n])  # d/dbias = 1
 
 
 def _group_constant(op, arity, shared, equations):
@@ -163,81 +209,64 @@ def _group_constant(op, arity, shared, equations):
 
 class NumpyProgram:
     """A traced program lowered to numpy steps; called as `program(data, grads)` like the python backend's function:
-    the leaves' numbers and gradients in, the outputs' numbers and the leaves' new gradients out."""
+    the leaves' numbers and gradients in, the outputs' numbers and the leaves' new gradients out.
+
+    The program keeps only what says what to compute (the steps and the positions of their inputs); the numbers of
+    a call (values, gradients, saved local derivatives) are made by the call and freed after it, as a function's
+    local variables are."""
 
     def __init__(self, trace):
         number_of_leaves = len(trace.leaves)
         equations = flatten_sums(trace.equations(), keep=set(trace.outputs))
-        levels = [group_by_operation(level) for level in schedule_by_level(equations)]
-        # Positions: leaves first, then each level's groups one after another, so a group's results are a slice.
-        position = {slot: slot for slot in range(number_of_leaves)}
-        for groups in levels:
-            for group in groups.values():
-                for equation in group:
+        position = {slot: slot for slot in range(number_of_leaves)}  # leaves first, then each group's results
+        edge_inputs = []  # the slots whose numbers each step reads, step after step
+        self._levels = []  # (first position of the level, its first and last edge, its steps)
+        for level in schedule_by_level(equations):
+            level_start, level_edge_start, steps = len(position), len(edge_inputs), []
+            for (op, arity, shared), group in group_by_operation(level).items():
+                product = as_matrix_product(group) if op == "linear" else None
+                if product:
+                    input_rows, weight_rows, group = product
+                    step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, len(position), len(edge_inputs))
+                    edge_inputs += [slot for row in input_rows + weight_rows for slot in row]
+                else:
+                    constant = _group_constant(op, arity, shared, group)
+                    end = len(position) + len(group)
+                    edge_end = len(edge_inputs) + len(group) * arity
+                    step = _Group(op, arity, constant, len(position), end, len(edge_inputs), edge_end)
+                    edge_inputs += [slot for equation in group for slot in equation.inputs]
+                for equation in group:  # a group's results side by side: a slice of `values`
                     position[equation.output] = len(position)
-        edge_inputs = []
-        self._levels = []  # (first position of the level, its first and last edge, its groups)
-        for groups in levels:
-            level_start, level_edge_start, steps = None, len(edge_inputs), []
-            for (op, arity, shared), group in groups.items():
-                start = position[group[0].output]
-                level_start = start if level_start is None else level_start
-                edge_start = len(edge_inputs)
-                edge_inputs += [position[slot] for equation in group for slot in equation.inputs]
-                constant = _group_constant(op, arity, shared, group)
-                steps.append(_Group(op, arity, constant, start, start + len(group), edge_start, len(edge_inputs)))
+                steps.append(step)
             self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
-        self._edge_inputs = np.array(edge_inputs, dtype=np.int32)  # half the memory of int64
-        self._local_grads = np.ones(len(edge_inputs))  # written by forward, except where always 1 (sums)
-        self._contributions = np.empty(max((end - start for _, start, end, _ in self._levels), default=0))
-        self._values = np.empty(len(position))
-        self._grads = np.empty(len(position))
+        self._positions = np.array([position[slot] for slot in edge_inputs], dtype=np.int32)  # half of int64's size
         self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
-        self._number_of_leaves = number_of_leaves
+        self._number_of_leaves, self._size = number_of_leaves, len(position)
 
     def __call__(self, data, grads):
+        values, saved = np.empty(self._size), np.empty(len(self._positions))
         with np.errstate(all="ignore"):  # inf and nan are answers here, as in the engine
-            self._forward(data)
-            self._backward(grads)
-        return self._values[self._outputs].tolist(), self._grads[: self._number_of_leaves].tolist()
+            self._forward(values, saved, data)
+            grads = self._backward(values, saved, grads)
+        return values[self._outputs].tolist(), grads[: self._number_of_leaves].tolist()
 
-    def _forward(self, data):
-        values, local_grads, edge_inputs = self._values, self._local_grads, self._edge_inputs
+    def _forward(self, values, saved, data):
         values[: self._number_of_leaves] = data
         for _, _, _, steps in self._levels:
             for step in steps:
-                # int32 positions keep the program small; numpy gathers faster if they are converted first
-                positions = edge_inputs[step.edge_start : step.edge_end].astype(np.intp)
-                inputs = values[positions].reshape(step.shape)
-                if step.op == "linear":  # writes its local derivatives itself
-                    local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
-                    results, local = _linear(inputs, step.constant, local)
-                else:
-                    results, local = step.function(inputs, step.constant)
-                values[step.start : step.end] = results
-                if local is not None:
-                    local_grads[step.edge_start : step.edge_end].reshape(step.shape)[...] = local
+                step.forward(values, self._positions, saved)
 
-    def _backward(self, leaf_grads):
-        grads, local_grads, contributions = self._grads, self._local_grads, self._contributions
+    def _backward(self, values, saved, leaf_grads):
+        positions = self._positions
+        grads = np.zeros(self._size)
         grads[: self._number_of_leaves] = leaf_grads
-        grads[self._number_of_leaves :] = 0.0
         grads[self._outputs[0]] += 1.0
-        for level_start, edge_start, edge_end, steps in reversed(self._levels):
-            for step in steps:  # each edge's local derivative × the gradient of its operation
-                local = local_grads[step.edge_start : step.edge_end].reshape(step.shape)
+        for _, edge_start, edge_end, steps in reversed(self._levels):
+            contributions = np.empty(edge_end - edge_start)
+            for step in steps:
                 start = step.edge_start - edge_start
-                contribution = contributions[start : start + step.edge_end - step.edge_start].reshape(step.shape)
-                grad = grads[step.start : step.end, None]
-                np.multiply(local, grad, out=contribution)
-                if step.dividing is not None:
-                    column = step.dividing
-                    np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
-                if step.op in CUT_AT_0:
-                    np.copyto(contribution, 0.0, where=local == 0)
-                elif step.op == "pow":  # the base's edge is cut where the exponent is 0
-                    exponents = self._values[self._edge_inputs[step.edge_start + 1 : step.edge_end : 2]]
-                    np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
-            inputs = self._edge_inputs[edge_start:edge_end]
-            level_contributions = contributions[: edge_end - edge_start]
-            grads[:level_start] += np.bincount(inputs, level_contributions, minlength=level_start)
+                contribution = contributions[start : start + step.edge_end - step.edge_start]
+                step.backward(values, grads, positions, saved, contribution)
+            # a scatter-add: every contribution counts, also several into one input (unlike grads[index] += ...)
+            np.add.at(grads, positions[edge_start:edge_end], contributions)
+        return grads

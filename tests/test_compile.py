@@ -22,7 +22,14 @@ from test_properties import build, edge_numbers, largest_term, numbers, steps
 import micrograd
 from micrograd import Value, custom_op
 from micrograd.autograd import _node, _topological_order
-from micrograd.compiler import TracingCheckError, flatten_sums, group_by_operation, schedule_by_level, trace
+from micrograd.compiler import (
+    TracingCheckError,
+    as_matrix_product,
+    flatten_sums,
+    group_by_operation,
+    schedule_by_level,
+    trace,
+)
 from micrograd.datasets import make_moons, to_signed_labels
 from micrograd.losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 from micrograd.nn import MLP
@@ -422,6 +429,60 @@ def test_schedule_by_level_puts_each_operation_above_its_highest_input_and_group
     levels = schedule_by_level(trace(out).equations())
     assert [[e.op for e in level] for level in levels] == [["mul", "add"], ["tanh", "tanh"], ["mul"], ["add"]]
     assert list(group_by_operation(levels[0])) == [("mul", 2, None), ("add", 2, None)]
+
+
+def layer_on_points(points, neurons, skip=()):
+    """The linear operations of `neurons` (weights, bias) on `points`, all of them but the (point, neuron) pairs in
+    `skip`, made neuron by neuron as a user's loop might; and their sum."""
+    outputs = [
+        micrograd.linear(x, w, b)
+        for j, (w, b) in enumerate(neurons)
+        for i, x in enumerate(points)
+        if (i, j) not in skip
+    ]
+    return outputs, micrograd.sum(outputs)
+
+
+def linear_group(out):
+    (level, *_) = schedule_by_level(trace(out).equations())
+    return [e for e in level if e.op == "linear"]
+
+
+def test_as_matrix_product_finds_a_batch_of_points_through_a_layer():
+    points = [[Value(i + 0.5), Value(-i)] for i in range(4)]
+    neurons = [([Value(j), Value(j + 1.0)], Value(-j)) for j in range(3)]
+    outputs, out = layer_on_points(points, neurons)
+    tr = trace(out)
+    input_rows, weight_rows, ordered = as_matrix_product(linear_group(out))
+    slot = {id(v): s for s, v in enumerate(tr.leaves)}
+    assert input_rows == [tuple(slot[id(v)] for v in x) for x in points]
+    assert weight_rows == [tuple(slot[id(v)] for v in [*w, b]) for w, b in neurons]
+    for i, j in itertools.product(range(4), range(3)):  # row-major: point i against neuron j at i * 3 + j
+        assert ordered[i * 3 + j].inputs == input_rows[i] + weight_rows[j]
+
+
+def test_a_linear_group_that_misses_a_pair_or_repeats_one_is_not_a_matrix_product():
+    points = [[Value(i + 0.5), Value(-i)] for i in range(3)]
+    neurons = [([Value(j), Value(j + 1.0)], Value(-j)) for j in range(2)]
+    assert as_matrix_product(linear_group(layer_on_points(points, neurons, skip={(1, 0)})[1])) is None
+    repeated = micrograd.sum([*layer_on_points(points, neurons)[0], micrograd.linear(points[0], *neurons[0])])
+    assert as_matrix_product(linear_group(repeated)) is None
+
+
+@pytest.mark.parametrize("skip", [(), ((0, 1),)], ids=["a matrix product", "a gather"])
+def test_a_batch_through_a_layer_replays_eager_as_a_matrix_product_or_not(skip):
+    # A value that is both an input and a weight, and an input used twice in one row, get every contribution.
+    def f(a, b, c, d):
+        points = [[a, b, a], [c, d, Value(1.5)], [d, a, b]]
+        neurons = [([b, c, a], d), ([a, c, d], c)]
+        return micrograd.sum((o * (k + 1)).tanh() for k, o in enumerate(layer_on_points(points, neurons, skip)[0]))
+
+    points = [[0.3, -1.2, 2.0, 0.7], [1e150, 1.0, 3.0, -2.0], [math.inf, 0.5, 1.0, 2.0], [math.nan, 1, 2, 3]]
+    program = micrograd.compile(f(*map(Value, points[0])), backend="numpy")
+    assert [type(step).__name__ for _, _, _, steps in program._run._levels[:1] for step in steps] == [
+        "_MatrixProduct" if not skip else "_Group"
+    ]
+    assert_replays_eager(f, [0.3, -1.2, 2.0, 0.7], points + [[0.0, -0.0, -0.0, 0.0]], "numpy")
 
 
 # --- bad input

@@ -95,10 +95,11 @@ class Trace:
     — so that a program of a million operations stays small; `equations()` gives them as Equations.
     """
 
-    def __init__(self, leaves, names):
+    def __init__(self, leaves, names, slots):
         self.leaves, self.names, self.outputs = leaves, names, ()
         self.ops = []  # the engine's name of each operation: "+", "*", "**2.0", "tanh"... (shared strings)
-        self.inputs = array("i")  # the input slots of every operation, one operation after another
+        # the input slots of every operation, one operation after another: 2 bytes each where all `slots` fit
+        self.inputs = array("H" if slots <= 2**16 else "i")
         self.ends = array("i")  # where each operation's inputs end in `inputs`
         self.constants = {}  # operation index -> the number the engine folded in, only where it did
 
@@ -137,7 +138,7 @@ def trace(root, outputs=()):
             if not child._prev and child not in slot_of:
                 slot_of[child] = len(leaves)
                 leaves.append(child)
-    result = Trace(leaves, {})
+    result = Trace(leaves, {}, slots=len(leaves) + len(order))
     for node in order:
         result.append(node._op, [slot_of[child] for child in node._prev], _constant_of(node))
         slot_of[node] = len(leaves) + len(result) - 1

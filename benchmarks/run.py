@@ -63,13 +63,19 @@ def numpy_dir():
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
+# Every way runs on one thread, as the scalar engines do: PyTorch is told so (pytorch_step.py), and the BLAS library
+# behind numpy's matrix products (the numpy backend's) is told so here. Threads would also make a step wait for a core
+# whenever another program is busy: a 40 µs product took 8 ms on this machine with two busy programs beside it.
+ONE_THREAD = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def run_workload(engine_dir, task, *args, numpy_in=None):
     """Run one task of workloads.py in a fresh `python -S` process on the engine in engine_dir; its JSON result."""
     command = [sys.executable, "-S", str(HERE / "workloads.py"), str(engine_dir), task, *map(str, args)]
     if numpy_in:
         command += ["--numpy-dir", numpy_in]
     print(f"  {task} {' '.join(map(str, args))} on {engine_dir}", file=sys.stderr, flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=ONE_THREAD)
     if result.returncode != 0:
         raise RuntimeError(f"{task} on {engine_dir} failed:\n{result.stderr}")
     return json.loads(result.stdout)
@@ -79,7 +85,8 @@ def run_script(script, *args, site=False):
     """Run benchmarks/script with args in a fresh process (`python -S` unless it needs site-packages); its JSON."""
     command = [sys.executable, *([] if site else ["-S"]), str(HERE / script), *map(str, args)]
     print(f"  {script} {' '.join(map(str, args))}", file=sys.stderr, flush=True)
-    return json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout)
+    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600, env=ONE_THREAD)
+    return json.loads(result.stdout)
 
 
 def have_torch():

@@ -170,8 +170,8 @@ class _Group:
 
 class _MatrixProduct:
     """A group of "linear" operations that is every input row against every weight row (see `as_matrix_product`):
-    results in values[start:end] in row-major order; positions[edge_start:edge_end] holds the input rows, then the
-    weight rows (each ending with its bias). Its "edges" are the rows' numbers: the chain rule needs no more."""
+    results in values[start:end] in row-major order; positions[edge_start:edge_end] holds the input rows, the weight
+    rows and the biases. Its "edges" are the rows' numbers: the chain rule needs no more."""
 
     def __init__(self, rows, columns, n, start, edge_start):
         self.rows, self.columns, self.n = rows, columns, n
@@ -179,24 +179,31 @@ class _MatrixProduct:
         self.edge_start, self.edge_end = edge_start, edge_start + rows * n + columns * (n + 1)
 
     def _split(self, numbers):
-        """The input rows (rows, n) and the weight rows (columns, n + 1) in an edge-sized slice of numbers."""
-        middle = self.rows * self.n
-        return numbers[:middle].reshape(self.rows, self.n), numbers[middle:].reshape(self.columns, self.n + 1)
+        """The input rows (rows, n), the weight rows (columns, n) and the biases (columns) in an edge-sized slice of
+        numbers; each contiguous, as the fast matrix product needs."""
+        inputs_end, weights_end = self.rows * self.n, (self.rows + self.columns) * self.n
+        inputs, weights = numbers[:inputs_end], numbers[inputs_end:weights_end]
+        return inputs.reshape(self.rows, self.n), weights.reshape(self.columns, self.n), numbers[weights_end:]
+
+    @staticmethod
+    def edges(input_rows, weight_rows):
+        """The slots a matrix product reads, in the order `_split` expects them."""
+        weights = [slot for row in weight_rows for slot in row[:-1]]
+        return [slot for row in input_rows for slot in row] + weights + [row[-1] for row in weight_rows]
 
     def forward(self, values, positions, saved):
         numbers = saved[self.edge_start : self.edge_end]
         values.take(positions[self.edge_start : self.edge_end], out=numbers)  # backward needs them: saved
-        inputs, weights = self._split(numbers)
-        product = inputs @ weights[:, : self.n].T + weights[:, self.n]
-        values[self.start : self.end] = product.ravel()
+        inputs, weights, biases = self._split(numbers)
+        values[self.start : self.end] = (inputs @ weights.T + biases).ravel()
 
     def backward(self, values, grads, positions, saved, contribution):
-        inputs, weights = self._split(saved[self.edge_start : self.edge_end])
-        to_inputs, to_weights = self._split(contribution)
+        inputs, weights, _ = self._split(saved[self.edge_start : self.edge_end])
+        to_inputs, to_weights, to_biases = self._split(contribution)
         grad = grads[self.start : self.end].reshape(self.rows, self.columns)
-        np.matmul(grad, weights[:, : self.n], out=to_inputs)  # d/dx = w
-        np.matmul(grad.T, inputs, out=to_weights[:, : self.n])  # d/dw = x
-        np.sum(grad, axis=0, out=to_weights[:, self.n])  # d/dbias = 1
+        to_inputs[...] = grad @ weights  # d/dx = w
+        to_weights[...] = grad.T @ inputs  # d/dw = x
+        to_biases[...] = grad.sum(axis=0)  # d/dbias = 1
 
 
 def _group_constant(op, arity, shared, equations):
@@ -228,7 +235,7 @@ class NumpyProgram:
                 if product:
                     input_rows, weight_rows, group = product
                     step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, len(position), len(edge_inputs))
-                    edge_inputs += [slot for row in input_rows + weight_rows for slot in row]
+                    edge_inputs += _MatrixProduct.edges(input_rows, weight_rows)
                 else:
                     constant = _group_constant(op, arity, shared, group)
                     end = len(position) + len(group)

@@ -21,8 +21,8 @@ from micrograd.compiler import as_matrix_product, flatten_sums, group_by_operati
 from micrograd.functional import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
-# local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and "mul"/"div" by a number) or shared by the
-# group (the exponent of "power", a custom op's name).
+# local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and
+# "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's name).
 
 
 def _sum(x, constant):
@@ -93,10 +93,11 @@ def _reciprocal(x, constant):
     return r, -(r * r)[:, None]
 
 
-def _linear(x, constant):  # inputs are (*inputs, *weights, bias): d/dx_i = w_i, d/dw_i = x_i, d/dbias = 1
+def _linear(x, constant):  # inputs are (*inputs, *weights, bias); most groups are a _MatrixProduct instead
     n = x.shape[1] // 2
     inputs, weights = x[:, :n], x[:, n : 2 * n]
-    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), np.concatenate([weights, inputs, np.ones((len(x), 1))], 1)
+    local = np.concatenate([weights, inputs, np.ones((len(x), 1))], axis=1)  # d/dx_i = w_i, d/dw_i = x_i, d/dbias = 1
+    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), local
 
 
 def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
@@ -130,7 +131,7 @@ OPERATIONS = {
     "custom": _custom,
 }
 # Where an edge is cut, no gradient flows back, not even 0 × inf = nan. For these operations a local derivative of 0
-# means a cut (relu where x <= 0, x ** 0); a ** b's base is cut where b == 0 (see _backward).
+# means a cut (relu where x <= 0, x ** 0); a ** b's base is cut where b == 0 (see _Group.backward).
 CUT_AT_0 = ("relu", "power")
 # The inputs whose local derivative is 1/x, applied to the gradient as PyTorch (and the engine) does, g / x: the
 # forward pass keeps x as the "local derivative" of these columns.
@@ -227,14 +228,15 @@ class NumpyProgram:
         equations = flatten_sums(trace.equations(), keep=set(trace.outputs))
         position = {slot: slot for slot in range(number_of_leaves)}  # leaves first, then each group's results
         edge_inputs = []  # the slots whose numbers each step reads, step after step
-        self._levels = []  # (first position of the level, its first and last edge, its steps)
+        self._levels = []  # (a level's first and last edge, its steps)
         for level in schedule_by_level(equations):
-            level_start, level_edge_start, steps = len(position), len(edge_inputs), []
+            level_edge_start, steps = len(edge_inputs), []
             for (op, arity, shared), group in group_by_operation(level).items():
                 product = as_matrix_product(group) if op == "linear" else None
                 if product:
                     input_rows, weight_rows, group = product
-                    step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, len(position), len(edge_inputs))
+                    rows, columns = len(input_rows), len(weight_rows)
+                    step = _MatrixProduct(rows, columns, arity // 2, len(position), len(edge_inputs))
                     edge_inputs += _MatrixProduct.edges(input_rows, weight_rows)
                 else:
                     constant = _group_constant(op, arity, shared, group)
@@ -245,7 +247,7 @@ class NumpyProgram:
                 for equation in group:  # a group's results side by side: a slice of `values`
                     position[equation.output] = len(position)
                 steps.append(step)
-            self._levels.append((level_start, level_edge_start, len(edge_inputs), steps))
+            self._levels.append((level_edge_start, len(edge_inputs), steps))
         self._positions = np.array([position[slot] for slot in edge_inputs], dtype=np.int32)  # half of int64's size
         self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
         self._number_of_leaves, self._size = number_of_leaves, len(position)
@@ -259,7 +261,7 @@ class NumpyProgram:
 
     def _forward(self, values, saved, data):
         values[: self._number_of_leaves] = data
-        for _, _, _, steps in self._levels:
+        for _, _, steps in self._levels:
             for step in steps:
                 step.forward(values, self._positions, saved)
 
@@ -268,7 +270,7 @@ class NumpyProgram:
         grads = np.zeros(self._size)
         grads[: self._number_of_leaves] = leaf_grads
         grads[self._outputs[0]] += 1.0
-        for _, edge_start, edge_end, steps in reversed(self._levels):
+        for edge_start, edge_end, steps in reversed(self._levels):
             contributions = np.empty(edge_end - edge_start)
             for step in steps:
                 start = step.edge_start - edge_start

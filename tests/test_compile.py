@@ -479,7 +479,7 @@ def test_a_batch_through_a_layer_replays_eager_as_a_matrix_product_or_not(skip):
 
     points = [[0.3, -1.2, 2.0, 0.7], [1e150, 1.0, 3.0, -2.0], [math.inf, 0.5, 1.0, 2.0], [math.nan, 1, 2, 3]]
     program = micrograd.compile(f(*map(Value, points[0])), backend="numpy")
-    assert [type(step).__name__ for _, _, _, steps in program._run._levels[:1] for step in steps] == [
+    assert [type(step).__name__ for _, _, steps in program._run._levels[:1] for step in steps] == [
         "_MatrixProduct" if not skip else "_Group"
     ]
     assert_replays_eager(f, [0.3, -1.2, 2.0, 0.7], points + [[0.0, -0.0, -0.0, 0.0]], "numpy")

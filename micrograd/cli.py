@@ -24,7 +24,7 @@ from micrograd._messages import OneLineErrorParser, command_error, cut_repr, one
 from micrograd.autograd import sum as value_sum
 from micrograd.exercises import command as exercises_command
 from micrograd.layers import MLP, parameter_count
-from micrograd.outputs import StagedOutputs
+from micrograd.outputs import StagedOutputs, interrupts_held_back
 from micrograd.serialization import MAX_PARAMETERS
 
 DATASETS = {
@@ -241,11 +241,14 @@ def fit(
 
 def _progress_bar(steps, quiet):
     """tqdm's progress bar over range(steps), or plain text lines when tqdm is not installed."""
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return _TextProgress(steps, quiet)
-    return tqdm(range(steps), desc="training", unit="step", disable=quiet)
+    # Ctrl-C waits the few hundredths of a second that importing and starting tqdm take: inside an import, Python can
+    # drop the KeyboardInterrupt (raised in importlib's weakref callback, it is only printed) and training would go on.
+    with interrupts_held_back():
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return _TextProgress(steps, quiet)
+        return tqdm(range(steps), desc="training", unit="step", disable=quiet)
 
 
 class _TextProgress:

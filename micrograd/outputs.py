@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import tempfile
+import weakref
 from pathlib import Path
 
 
@@ -38,7 +39,11 @@ class StagedOutputs:
         target = out.resolve()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix=f".{target.name or 'out'}-", dir=target.parent))
+            # Ctrl-C waits until the directory has an owner: dropping this object, e.g. after a Ctrl-C that comes
+            # before `with`, removes it (weakref.finalize, as tempfile.TemporaryDirectory does).
+            with interrupts_held_back():
+                self.path = Path(tempfile.mkdtemp(prefix=f".{target.name or 'out'}-", dir=target.parent))
+                self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
             umask = os.umask(0)
             os.umask(umask)
             self.path.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become --out's when it is renamed to it
@@ -61,7 +66,7 @@ class StagedOutputs:
 
     def discard(self):
         """Remove the hidden directory and whatever is still in it (nothing, after `publish`)."""
-        shutil.rmtree(self.path, ignore_errors=True)
+        self._remove()
 
     def __enter__(self):
         return self

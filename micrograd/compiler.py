@@ -96,11 +96,11 @@ class Trace:
     — so that a program of a million operations stays small; `equations()` gives them as Equations.
     """
 
-    def __init__(self, leaves, names, slots):
+    def __init__(self, leaves, names, number_of_slots):
         self.leaves, self.names, self.outputs = leaves, names, ()
         self.ops = []  # the engine's name of each operation: "+", "*", "**2.0", "tanh"... (shared strings)
-        # the input slots of every operation, one operation after another: 2 bytes each where all `slots` fit
-        self.inputs = array("H" if slots <= 2**16 else "i")
+        # the input slots of every operation, one operation after another: 2 bytes each where all the slots fit
+        self.inputs = array("H" if number_of_slots <= 2**16 else "i")
         self.ends = array("i")  # where each operation's inputs end in `inputs`
         self.constants = {}  # operation index -> the number the engine folded in, only where it did
 
@@ -139,7 +139,7 @@ def trace(root, outputs=()):
             if not child._prev and child not in slot_of:
                 slot_of[child] = len(leaves)
                 leaves.append(child)
-    result = Trace(leaves, {}, slots=len(leaves) + len(order))
+    result = Trace(leaves, {}, number_of_slots=len(leaves) + len(order))
     for node in order:
         result.append(node._op, [slot_of[child] for child in node._prev], _constant_of(node))
         slot_of[node] = len(leaves) + len(result) - 1
@@ -494,7 +494,7 @@ class Program:
         """Run forward and backward on the leaves' current `.data`; accumulate into their `.grad`; return the
         output's value (a float)."""
         leaves = self._leaves
-        with _backward_lock:  # as backward(): one at a time, as both add into leaves' .grad (and numpy's arrays)
+        with _backward_lock:  # as backward(): one at a time, as both add into leaves' .grad
             self._outputs, grads = self._run([leaf.data for leaf in leaves], [leaf.grad for leaf in leaves])
             for leaf, leaf_grad in zip(leaves, grads):
                 leaf.grad = leaf_grad
@@ -571,8 +571,7 @@ class CompiledFunction:
         leaves = program._leaves
         number_of = dict(zip(map(id, arguments), numbers))
         data = [number_of.get(id(leaf), leaf.data) for leaf in leaves]
-        with _backward_lock:  # the numpy backend's arrays are shared by all calls
-            outputs, grads = program._run(data, [0.0] * len(leaves))
+        outputs, grads = program._run(data, [0.0] * len(leaves))  # both backends keep nothing between calls: no lock
         grad_of = {id(leaf): g for leaf, g in zip(leaves, grads)}
         return outputs[0], tuple(grad_of.get(id(a), 0.0) for a in arguments)
 

@@ -43,7 +43,7 @@ def _div(x, constant):  # d/da = 1/b, kept as b (see DIVIDING); d/db = -(a/b)/b,
     return x[:, 0] / constant, constant[:, None]
 
 
-def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is cut where b == 0: see _backward)
+def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is cut where b == 0: _Group.backward)
     a, b = x[:, 0], x[:, 1]
     out = np.power(a, b)
     d_base = b * np.power(a, b - 1)
@@ -151,7 +151,8 @@ class _Group:
         """Compute the results into `values`, and save each edge's local derivative into `saved`."""
         inputs = values.take(positions[self.edge_start : self.edge_end]).reshape(self.shape)
         local = saved[self.edge_start : self.edge_end].reshape(self.shape)
-        values[self.start : self.end], local[...] = self.function(inputs, self.constant)
+        results, local[...] = self.function(inputs, self.constant)
+        values[self.start : self.end] = results
 
     def backward(self, values, grads, positions, saved, contribution):
         """Each edge's contribution to its input's gradient, local derivative × the gradient of its operation."""
@@ -169,10 +170,21 @@ class _Group:
             np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
 
 
+def _products_stay_finite(a, b, terms):
+    """Whether every sum of `terms` products of a number in `a` by one in `b` stays below overflow (False where there
+    is an inf or a nan). A matrix product may fuse a multiplication and an addition (BLAS's FMA), so a product that
+    overflows, eager's inf (and inf - inf, nan), could come out finite; where nothing can overflow, fused and rounded
+    products differ only in the last bit."""
+    return np.abs(a).max(initial=0.0) * np.abs(b).max(initial=0.0) * terms < _LARGEST_FLOAT
+
+
+_LARGEST_FLOAT = np.finfo(float).max
+
+
 class _MatrixProduct:
     """A group of "linear" operations that is every input row against every weight row (see `as_matrix_product`):
     results in values[start:end] in row-major order; positions[edge_start:edge_end] holds the input rows, the weight
-    rows and the biases. Its "edges" are the rows' numbers: the chain rule needs no more."""
+    rows and the biases. Backward needs only these rows, not one copy of them per operation."""
 
     def __init__(self, rows, columns, n, start, edge_start):
         self.rows, self.columns, self.n = rows, columns, n
@@ -196,15 +208,39 @@ class _MatrixProduct:
         numbers = saved[self.edge_start : self.edge_end]
         values.take(positions[self.edge_start : self.edge_end], out=numbers)  # backward needs them: saved
         inputs, weights, biases = self._split(numbers)
-        values[self.start : self.end] = (inputs @ weights.T + biases).ravel()
+        if _products_stay_finite(numbers, numbers, self.n + 1):
+            products = inputs @ weights.T
+        else:  # each product rounded on its own, as eager does (see _products_stay_finite)
+            products = (inputs[:, None, :] * weights).sum(axis=2)
+        values[self.start : self.end] = (products + biases).ravel()
 
     def backward(self, values, grads, positions, saved, contribution):
-        inputs, weights, _ = self._split(saved[self.edge_start : self.edge_end])
+        numbers = saved[self.edge_start : self.edge_end]
+        inputs, weights, _ = self._split(numbers)
         to_inputs, to_weights, to_biases = self._split(contribution)
         grad = grads[self.start : self.end].reshape(self.rows, self.columns)
-        to_inputs[...] = grad @ weights  # d/dx = w
-        to_weights[...] = grad.T @ inputs  # d/dw = x
+        if _products_stay_finite(grad, numbers, max(self.rows, self.columns)):
+            to_inputs[...] = grad @ weights  # d/dx = w
+            to_weights[...] = grad.T @ inputs  # d/dw = x
+        else:
+            to_inputs[...] = (grad[:, :, None] * weights).sum(axis=1)
+            to_weights[...] = (grad[:, :, None] * inputs[:, None, :]).sum(axis=0)
         to_biases[...] = grad.sum(axis=0)  # d/dbias = 1
+
+
+def _lower(key, group, start, edge_start):
+    """The step that computes a group of `group_by_operation`, its results being values[start:...] and its numbers
+    read being positions[edge_start:...]: (the step, the group's equations in the order of its results, the slots
+    the step reads)."""
+    op, arity, shared = key
+    product = as_matrix_product(group) if op == "linear" else None
+    if product:
+        input_rows, weight_rows, ordered = product
+        step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, start, edge_start)
+        return step, ordered, _MatrixProduct.edges(input_rows, weight_rows)
+    constant = _group_constant(op, arity, shared, group)
+    step = _Group(op, arity, constant, start, start + len(group), edge_start, edge_start + len(group) * arity)
+    return step, group, [slot for equation in group for slot in equation.inputs]
 
 
 def _group_constant(op, arity, shared, equations):
@@ -231,32 +267,22 @@ class NumpyProgram:
         self._levels = []  # (a level's first and last edge, its steps)
         for level in schedule_by_level(equations):
             level_edge_start, steps = len(edge_inputs), []
-            for (op, arity, shared), group in group_by_operation(level).items():
-                product = as_matrix_product(group) if op == "linear" else None
-                if product:
-                    input_rows, weight_rows, group = product
-                    rows, columns = len(input_rows), len(weight_rows)
-                    step = _MatrixProduct(rows, columns, arity // 2, len(position), len(edge_inputs))
-                    edge_inputs += _MatrixProduct.edges(input_rows, weight_rows)
-                else:
-                    constant = _group_constant(op, arity, shared, group)
-                    end = len(position) + len(group)
-                    edge_end = len(edge_inputs) + len(group) * arity
-                    step = _Group(op, arity, constant, len(position), end, len(edge_inputs), edge_end)
-                    edge_inputs += [slot for equation in group for slot in equation.inputs]
-                for equation in group:  # a group's results side by side: a slice of `values`
+            for key, group in group_by_operation(level).items():
+                step, ordered, slots_read = _lower(key, group, len(position), len(edge_inputs))
+                for equation in ordered:  # a step's results side by side, in its order: a slice of `values`
                     position[equation.output] = len(position)
+                edge_inputs += slots_read
                 steps.append(step)
             self._levels.append((level_edge_start, len(edge_inputs), steps))
         self._positions = np.array([position[slot] for slot in edge_inputs], dtype=np.int32)  # half of int64's size
         self._outputs = np.array([position[slot] for slot in trace.outputs], dtype=np.intp)
         self._number_of_leaves, self._size = number_of_leaves, len(position)
 
-    def __call__(self, data, grads):
+    def __call__(self, data, leaf_grads):
         values, saved = np.empty(self._size), np.empty(len(self._positions))
         with np.errstate(all="ignore"):  # inf and nan are answers here, as in the engine
             self._forward(values, saved, data)
-            grads = self._backward(values, saved, grads)
+            grads = self._backward(values, saved, leaf_grads)
         return values[self._outputs].tolist(), grads[: self._number_of_leaves].tolist()
 
     def _forward(self, values, saved, data):

@@ -485,6 +485,28 @@ def test_a_batch_through_a_layer_replays_eager_as_a_matrix_product_or_not(skip):
     assert_replays_eager(f, [0.3, -1.2, 2.0, 0.7], points + [[0.0, -0.0, -0.0, 0.0]], "numpy")
 
 
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda a, b: [micrograd.linear([], [], a), micrograd.linear([], [], b)],  # biases only: no inputs
+        lambda a, b: [micrograd.linear([a], [b], a)],  # one point, one neuron
+    ],
+    ids=["no inputs", "1 x 1"],
+)
+def test_the_smallest_matrix_products_replay_eager(layer):
+    assert_replays_eager(lambda a, b: micrograd.sum(o.tanh() for o in layer(a, b)), [0.5, 2.0], [[-1.0, 3.0]], "numpy")
+
+
+def test_a_product_that_overflows_is_eagers_inf_in_a_matrix_product_too():
+    # A fused multiply-add (BLAS) would keep 2 * -1e308 finite inside the sum: eager's -inf + inf = nan must stay nan.
+    def f(a, b):
+        point = [Value(2.0), a]
+        neurons = [([b, b], Value(0.0)), ([Value(1.0), Value(0.0)], Value(0.0))]
+        return micrograd.sum(micrograd.linear(point, w, bias).tanh() for w, bias in neurons)
+
+    assert_replays_eager(f, [-1e308, -1e308], [[-1e308, -1e308], [1e308, -1e308], [1e200, 1e200]], "numpy")
+
+
 # --- bad input
 
 

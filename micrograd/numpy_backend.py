@@ -170,15 +170,15 @@ class _Group:
             np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
 
 
+_LARGEST_FLOAT = np.finfo(float).max
+
+
 def _products_stay_finite(a, b, terms):
     """Whether every sum of `terms` products of a number in `a` by one in `b` stays below overflow (False where there
     is an inf or a nan). A matrix product may fuse a multiplication and an addition (BLAS's FMA), so a product that
     overflows, eager's inf (and inf - inf, nan), could come out finite; where nothing can overflow, fused and rounded
     products differ only in the last bit."""
     return np.abs(a).max(initial=0.0) * np.abs(b).max(initial=0.0) * terms < _LARGEST_FLOAT
-
-
-_LARGEST_FLOAT = np.finfo(float).max
 
 
 class _MatrixProduct:

@@ -173,12 +173,16 @@ class _Group:
 _LARGEST_FLOAT = np.finfo(float).max
 
 
-def _products_stay_finite(a, b, terms):
-    """Whether every sum of `terms` products of a number in `a` by one in `b` stays below overflow (False where there
-    is an inf or a nan). A matrix product may fuse a multiplication and an addition (BLAS's FMA), so a product that
-    overflows, eager's inf (and inf - inf, nan), could come out finite; where nothing can overflow, fused and rounded
-    products differ only in the last bit."""
-    return np.abs(a).max(initial=0.0) * np.abs(b).max(initial=0.0) * terms < _LARGEST_FLOAT
+def _largest_magnitude(numbers):
+    return np.abs(numbers).max(initial=0.0)  # inf or nan where there is one
+
+
+def _products_stay_finite(largest_a, largest_b, terms):
+    """Whether every sum of `terms` products of a number of magnitude at most `largest_a` by one of at most
+    `largest_b` stays below overflow (False for inf or nan). A matrix product may fuse a multiplication and an addition
+    (BLAS's FMA), so a product that overflows, eager's inf (and inf - inf, nan), could come out finite; where nothing
+    can overflow, fused and rounded products differ only in the last bit."""
+    return largest_a * largest_b * terms < _LARGEST_FLOAT
 
 
 class _MatrixProduct:
@@ -208,7 +212,8 @@ class _MatrixProduct:
         numbers = saved[self.edge_start : self.edge_end]
         values.take(positions[self.edge_start : self.edge_end], out=numbers)  # backward needs them: saved
         inputs, weights, biases = self._split(numbers)
-        if _products_stay_finite(numbers, numbers, self.n + 1):
+        largest = _largest_magnitude(numbers)
+        if _products_stay_finite(largest, largest, self.n + 1):
             products = inputs @ weights.T
         else:  # each product rounded on its own, as eager does (see _products_stay_finite)
             products = (inputs[:, None, :] * weights).sum(axis=2)
@@ -219,7 +224,7 @@ class _MatrixProduct:
         inputs, weights, _ = self._split(numbers)
         to_inputs, to_weights, to_biases = self._split(contribution)
         grad = grads[self.start : self.end].reshape(self.rows, self.columns)
-        if _products_stay_finite(grad, numbers, max(self.rows, self.columns)):
+        if _products_stay_finite(_largest_magnitude(grad), _largest_magnitude(numbers), max(self.rows, self.columns)):
             to_inputs[...] = grad @ weights  # d/dx = w
             to_weights[...] = grad.T @ inputs  # d/dw = x
         else:

@@ -1,31 +1,24 @@
-"""The `micrograd` command: `demo` (the original micrograd's moons demo), `train` (any built-in dataset), `graph`
-and `export` (a saved model to PyTorch, ONNX or safetensors).
+"""The `demo` and `train` commands: train an MLP on a built-in dataset, then write its history, pictures, model and the
+page of one neuron into --out, as a set.
 
-    micrograd demo                      # trains, shows a progress bar, writes pictures and the model to ./micrograd-out
+    micrograd demo                      # the original micrograd's moons demo, into ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
-    micrograd graph "(a*b + c).tanh()" --set a=2 b=-3 c=10
-
-Bad arguments print one line on stderr and exit with status 2, before any training; training that diverges (a loss
-that is nan or infinite), or outputs that cannot be written, stop with one line and status 1; Ctrl-C stops with one
-line and status 130. Without the
-`viz` extra (tqdm, matplotlib, graphviz) the commands still train and write the model and history: the progress is
-plain text, and one line says which pictures were skipped and what to install.
 """
 
 import argparse
+import contextlib
 import csv
-import math
 import random
 import sys
 from pathlib import Path
 
-from micrograd import datasets, export_command, graph_command, losses, optim, save
-from micrograd._messages import OneLineErrorParser, command_error, cut_repr, one_line
-from micrograd.autograd import sum as value_sum
-from micrograd.exercises import command as exercises_command
+from micrograd import datasets, optim
+from micrograd.cli.outputs import StagedOutputs, interrupts_held_back
+from micrograd.files import save
+from micrograd.files.description import MAX_PARAMETERS
 from micrograd.layers import MLP, parameter_count
-from micrograd.outputs import StagedOutputs, interrupts_held_back
-from micrograd.serialization import MAX_PARAMETERS
+from micrograd.messages import command_error, cut_repr, one_line
+from micrograd.training import LOSS_NAMES, TrainingDiverged, fit, prediction
 
 DATASETS = {
     "moons": datasets.make_moons,
@@ -35,7 +28,6 @@ DATASETS = {
     "xor": datasets.make_xor,
 }
 CLASSES = {"moons": 2, "circles": 2, "blobs": 3, "spiral": 3, "xor": 2}
-LOSSES = ["hinge", "bce", "mse", "cross_entropy"]
 OPTIMIZERS = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW}
 OUTPUT_NAMES = ["history.csv", "decision_boundary.png", "history.png", "model.json", "neuron.svg", "neuron.html"]
 VIZ_EXTRA = "pip install 'micrograd[viz]'"
@@ -45,10 +37,6 @@ MAX_STEPS = 1_000_000
 MAX_SAMPLES = 10_000
 MAX_WEIGHT_USES = 10_000_000  # points per step × parameters: a step's graph takes about 50 bytes per use, 0.5 GB here
 COMPILE_HELP = "trace the training step once and replay it (micrograd.compile): same results, faster"
-
-
-class TrainingDiverged(ArithmeticError):
-    """The loss (or a parameter) became nan or infinite: the message says at which step and what to try."""
 
 
 def _count(maximum):
@@ -101,173 +89,70 @@ def _layer_sizes(text):
     return sizes
 
 
-def build_parser():
-    parser = OneLineErrorParser(prog="micrograd", description="Train tiny neural networks and draw computation graphs.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser)
-
-    demo = commands.add_parser("demo", help="the original micrograd demo: an MLP on 100 moons points")
-    demo.add_argument(
+def add_demo_arguments(parser):
+    parser.add_argument(
         "--out", type=_directory, default=Path("micrograd-out"), help="where to write pictures and the model"
     )
-    demo.add_argument("--steps", type=_count(MAX_STEPS), default=100, help="training steps (default 100)")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    demo.add_argument("--compile", action="store_true", help=COMPILE_HELP)
-    demo.set_defaults(run=run_demo)
-
-    train = commands.add_parser("train", help="train an MLP on a built-in dataset")
-    train.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
-    train.add_argument("--samples", type=_count(MAX_SAMPLES), default=100, help="points in the dataset (default 100)")
-    train.add_argument("--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)")
-    train.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu")
-    train.add_argument("--loss", choices=LOSSES, help="default: hinge for two classes, cross_entropy for more")
-    train.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
-    train.add_argument("--lr", type=_positive_float, help="learning rate (default 0.1 for sgd, 0.01 otherwise)")
-    train.add_argument("--steps", type=_count(MAX_STEPS), default=100)
-    train.add_argument("--batch-size", type=_count(MAX_SAMPLES), help="examples per step (default: all)")
-    train.add_argument("--seed", type=int, default=1337)
-    train.add_argument("--out", type=_directory, default=Path("micrograd-out"))
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.add_argument("--compile", action="store_true", help=COMPILE_HELP)
-    train.set_defaults(run=run_train)
-
-    graph = commands.add_parser("graph", help="draw the graph of an expression, with data and gradients")
-    graph_command.add_arguments(graph)
-    graph.set_defaults(run=graph_command.run)
-
-    practice = commands.add_parser("exercises", help="write your own autograd engine, checked step by step")
-    exercises_command.add_arguments(practice)
-    practice.set_defaults(run=exercises_command.run)
-    export = commands.add_parser("export", help="hand a saved model to PyTorch, ONNX or safetensors")
-    export_command.add_arguments(export)
-    export.set_defaults(run=export_command.run)
-    return parser
+    parser.add_argument("--steps", type=_count(MAX_STEPS), default=100, help="training steps (default 100)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compile", action="store_true", help=COMPILE_HELP)
 
 
-def main(argv=None):
-    """Run the command with arguments `argv` (default: the command line); returns the exit status."""
-    try:
-        args = build_parser().parse_args(argv)
-        return args.run(args)
-    except KeyboardInterrupt:
-        print("micrograd: interrupted", file=sys.stderr)
-        return 130
+def add_train_arguments(parser):
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
+    parser.add_argument("--samples", type=_count(MAX_SAMPLES), default=100, help="points in the dataset (default 100)")
+    parser.add_argument("--hidden", type=_layer_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)")
+    parser.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu")
+    parser.add_argument("--loss", choices=LOSS_NAMES, help="default: hinge for two classes, cross_entropy for more")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
+    parser.add_argument("--lr", type=_positive_float, help="learning rate (default 0.1 for sgd, 0.01 otherwise)")
+    parser.add_argument("--steps", type=_count(MAX_STEPS), default=100)
+    parser.add_argument("--batch-size", type=_count(MAX_SAMPLES), help="examples per step (default: all)")
+    parser.add_argument("--seed", type=int, default=1337)
+    parser.add_argument("--out", type=_directory, default=Path("micrograd-out"))
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compile", action="store_true", help=COMPILE_HELP)
 
 
-# --- training
-
-
-def _prediction(output, loss_name):
-    """The class a model's output stands for: the sign of a score, or the index of the largest logit."""
-    if loss_name == "cross_entropy":
-        scores = [v.data for v in output]
-        return scores.index(max(scores))
-    return int(output.data > 0)
-
-
-def _loss(loss_name, outputs, labels):
-    if loss_name == "hinge":
-        return losses.hinge_loss(outputs, datasets.to_signed_labels(labels))
-    if loss_name == "bce":
-        return losses.binary_cross_entropy_with_logits(outputs, labels)
-    if loss_name == "mse":  # regression onto -1/+1, so that the sign is the class, as for the hinge loss
-        return losses.mse_loss(outputs, datasets.to_signed_labels(labels))
-    return losses.cross_entropy(outputs, labels)
-
-
-def fit(
-    model,
-    X,
-    y,
-    loss_name,
-    optimizer,
-    steps,
-    batch_size=None,
-    l2=0.0,
-    lr_schedule=None,
-    seed=0,
-    quiet=False,
-    compiled=False,
-):
-    """Train `model` on (X, y), labels 0, 1, ...; returns the history {"loss": [...], "accuracy": [...]}, one entry
-    per step. Each step: forward on a batch, loss (+ l2 · sum of squared parameters), zero_grad, backward, optimizer
-    step; `lr_schedule(step)` sets the learning rate first. Loss and accuracy are those of the step's batch.
-    With `compiled`, the step's graph is built once and replayed (micrograd.compile, see compiled_training.py): the
-    same batches, losses and history. Raises TrainingDiverged at the first loss, or at the end a parameter, that is
-    nan or infinite.
-    """
-    rng = random.Random(seed)
-    history = {"loss": [], "accuracy": []}
-    step_graph = None
-    bar = _progress_bar(steps, quiet)
-    try:
-        for step in bar:
-            batch = (
-                range(len(X)) if batch_size is None or batch_size >= len(X) else rng.sample(range(len(X)), batch_size)
-            )
-            points, labels = [X[i] for i in batch], [y[i] for i in batch]
-            if lr_schedule is not None:
-                optimizer.lr = lr_schedule(step)
-            optimizer.zero_grad()
-            if compiled:
-                if step_graph is None:  # built from the first batch: that step's numbers are already in its leaves
-                    from micrograd.compiled_training import StepGraph
-
-                    step_graph = StepGraph(model, loss_name, points, labels, l2)
-                else:
-                    step_graph.fill(points, labels)
-                loss = step_graph.run()  # forward and backward
-                predictions = step_graph.predictions()
-            else:
-                outputs = [model(x) for x in points]
-                graph = _loss(loss_name, outputs, labels)
-                if l2:
-                    graph = graph + l2 * value_sum(p * p for p in model.parameters())
-                graph.backward()
-                loss = graph.data
-                predictions = [_prediction(o, loss_name) for o in outputs]
-            if not math.isfinite(loss):
-                raise TrainingDiverged(f"the loss became {loss} at step {step}")
-            optimizer.step()
-            accuracy = sum(p == t for p, t in zip(predictions, labels)) / len(labels)
-            history["loss"].append(loss)
-            history["accuracy"].append(accuracy)
-            bar.set_postfix(loss=f"{loss:.4f}", accuracy=f"{accuracy:.0%}")
-    finally:
-        bar.close()  # ends the bar's line, also when interrupted
-    if not all(math.isfinite(p.data) for p in model.parameters()):
-        raise TrainingDiverged(f"a parameter became nan or infinite in the last step ({steps - 1})")
-    return history
-
-
-def _progress_bar(steps, quiet):
-    """tqdm's progress bar over range(steps), or plain text lines when tqdm is not installed."""
+@contextlib.contextmanager
+def _progress(steps, quiet):
+    """fit()'s `on_step` that shows the progress: tqdm's bar, or plain text lines when tqdm is not installed. The bar's
+    line is ended on the way out, also when interrupted."""
     # Ctrl-C waits the few hundredths of a second that importing and starting tqdm take: inside an import, Python can
     # drop the KeyboardInterrupt (raised in importlib's weakref callback, it is only printed) and training would go on.
     with interrupts_held_back():
         try:
             from tqdm import tqdm
         except ImportError:
-            return _TextProgress(steps, quiet)
-        return tqdm(range(steps), desc="training", unit="step", disable=quiet)
+            bar = _TextProgress(steps, quiet)
+        else:
+            bar = tqdm(total=steps, desc="training", unit="step", disable=quiet)
+
+    def on_step(step, loss, accuracy):
+        bar.set_postfix(loss=f"{loss:.4f}", accuracy=f"{accuracy:.0%}", refresh=False)
+        bar.update(1)
+
+    try:
+        yield on_step
+    finally:
+        bar.close()
 
 
 class _TextProgress:
     """Progress as a line on stderr about every tenth of the steps, and at the last: what tqdm shows, without tqdm."""
 
     def __init__(self, steps, quiet):
-        self.steps, self.quiet, self.step = steps, quiet, 0
+        self.steps, self.quiet, self.done, self.postfix = steps, quiet, 0, {}
         self.every = max(1, steps // 10)
 
-    def __iter__(self):
-        for step in range(self.steps):
-            self.step = step
-            yield step
+    def set_postfix(self, refresh=True, **values):
+        self.postfix = values
 
-    def set_postfix(self, **values):
-        done = self.step + 1
-        if not self.quiet and (done % self.every == 0 or done == self.steps):
-            shown = "  ".join(f"{name} {value}" for name, value in values.items())
-            print(f"training: step {done}/{self.steps}  {shown}", file=sys.stderr)
+    def update(self, n=1):
+        self.done += n
+        if not self.quiet and (self.done % self.every == 0 or self.done == self.steps):
+            shown = "  ".join(f"{name} {value}" for name, value in self.postfix.items())
+            print(f"training: step {self.done}/{self.steps}  {shown}", file=sys.stderr)
 
     def close(self):
         pass
@@ -347,22 +232,9 @@ def run_demo(args):
         model = MLP(2, [16, 16, 1])
         optimizer = optim.SGD(model.parameters(), lr=1.0)
 
-        def train():
-            schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
-            return fit(
-                model,
-                X,
-                y,
-                "hinge",
-                optimizer,
-                args.steps,
-                l2=1e-4,
-                lr_schedule=schedule,
-                quiet=args.quiet,
-                compiled=args.compile,
-            )
-
-        return _train_and_write("demo", staging, train, model, optimizer, X, y, "hinge")
+        schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
+        training = {"steps": args.steps, "l2": 1e-4, "lr_schedule": schedule, "compiled": args.compile}
+        return _train_and_write("demo", staging, args.quiet, training, model, optimizer, X, y, "hinge")
 
 
 def run_train(args):
@@ -397,31 +269,19 @@ def run_train(args):
         lr = args.lr or (0.1 if args.optimizer == "sgd" else 0.01)
         optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
 
-        def train():
-            return fit(
-                model,
-                X,
-                y,
-                loss_name,
-                optimizer,
-                args.steps,
-                args.batch_size,
-                seed=args.seed,
-                quiet=args.quiet,
-                compiled=args.compile,
-            )
-
-        return _train_and_write("train", staging, train, model, optimizer, X, y, loss_name, lr=lr)
+        training = {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed, "compiled": args.compile}
+        return _train_and_write("train", staging, args.quiet, training, model, optimizer, X, y, loss_name, lr=lr)
 
 
-def _train_and_write(command, staging, train, model, optimizer, X, y, loss_name, lr=None):
-    """Run `train()`, write the outputs into `staging` and publish them as a set; the exit status."""
+def _train_and_write(command, staging, quiet, training, model, optimizer, X, y, loss_name, lr=None):
+    """Train with fit(..., **training), write the outputs into `staging` and publish them as a set; the exit status."""
     try:
-        history = train()
+        with _progress(training["steps"], quiet) as on_step:
+            history = fit(model, X, y, loss_name, optimizer, on_step=on_step, **training)
     except TrainingDiverged as error:
         advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
         return command_error(command, f"training diverged: {error}; {advice}", status=1)
-    accuracy = sum(_prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
+    accuracy = sum(prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
         skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]

@@ -12,7 +12,7 @@ import os
 import sys
 
 from micrograd.autograd import Value
-from micrograd.functional import no_grad
+from micrograd.modes import no_grad
 
 
 def _pyplot():

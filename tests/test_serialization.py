@@ -7,6 +7,7 @@ import os
 import pickle
 import random
 import re
+import stat
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -188,6 +189,43 @@ def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path):
         micrograd.save(model, directory)
     assert error.value.filename == str(directory) and ".tmp" not in str(error.value)
     assert os.listdir(tmp_path) == [directory.name] and os.listdir(directory) == []
+
+
+def special_files(tmp_path):
+    """A copy of /dev/null and of /dev/full (character devices 1:3 and 1:7), a FIFO, and a symlink to a device, made
+    in tmp_path (mknod needs root, as in containers: exactly where replacing /dev/null would do harm)."""
+    os.mknod(tmp_path / "null.json", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    os.mknod(tmp_path / "full.json", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "link.json").symlink_to(tmp_path / "null.json")
+    return {
+        "null.json": "a character device",
+        "full.json": "a character device",
+        "fifo.json": "a FIFO (named pipe)",
+        "link.json": "a character device",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
+def test_save_refuses_to_replace_a_device_a_fifo_or_a_link_to_one(tmp_path):
+    kinds = special_files(tmp_path)
+    before = {name: os.lstat(tmp_path / name) for name in kinds}
+    for name, kind in kinds.items():
+        with pytest.raises(FileExistsError, match=f"is {re.escape(kind)}, not a regular file") as error:
+            micrograd.save(trained_model(steps=0)[0], tmp_path / name)
+        assert error.value.filename == str(tmp_path / name)
+    after = {name: os.lstat(tmp_path / name) for name in kinds}
+    assert {n: (s.st_mode, s.st_rdev, s.st_ino) for n, s in after.items()} == {
+        n: (s.st_mode, s.st_rdev, s.st_ino) for n, s in before.items()
+    }
+    assert sorted(os.listdir(tmp_path)) == sorted(kinds)  # no temporary file left
+
+
+def test_save_takes_a_bytes_path_like_load(tmp_path):
+    model, _ = trained_model(steps=0)
+    for name in ("m.json", "m.safetensors"):
+        micrograd.save(model, os.fsencode(tmp_path / name))
+        assert micrograd.load(os.fsencode(tmp_path / name)).state_dict() == model.state_dict()
 
 
 def test_write_atomically_takes_bytes_or_text(tmp_path):

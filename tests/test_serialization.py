@@ -325,6 +325,18 @@ def test_malformed_documents_raise_value_error_saying_what_is_wrong(saved, messa
         micrograd.load(path)
 
 
+@pytest.mark.parametrize("nesterov", ["false", "true", None, [], 0, 1, "nan", {}])
+def test_a_flag_that_is_not_a_json_boolean_is_rejected(tmp_path, nesterov):
+    """SGD's nesterov is true or false: "false" must not load as True (nor null, 0 or [] as False)."""
+    model, optimizer = trained_model(optimizer_class=lambda params, lr: SGD(params, lr, momentum=0.9, nesterov=True))
+    path = tmp_path / "checkpoint.json"
+    micrograd.save({"model": model, "optimizer": optimizer}, path)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps(mutated(document, set_path(("optimizer", "hyperparameters", "nesterov"), nesterov))))
+    with pytest.raises(ValueError, match="nesterov must be True or False, got "):
+        micrograd.load(path)
+
+
 def _escape(text):
     return re.escape(text)
 

@@ -337,6 +337,16 @@ def test_a_flag_that_is_not_a_json_boolean_is_rejected(tmp_path, nesterov):
         micrograd.load(path)
 
 
+def test_a_file_declaring_more_layers_than_it_holds_fails_before_building_any(saved, monkeypatch):
+    """400,000 one-neuron layers is within the parameter limit, but a file of 1 MB cannot hold their weights."""
+    path, document = saved
+    nouts = [1] * 400_000
+    path.write_text(json.dumps(mutated(document, set_path(("model", "nouts"), nouts))))
+    monkeypatch.setattr("micrograd.files.description.MLP", lambda *args, **kwargs: pytest.fail("built an MLP"))
+    with pytest.raises(ValueError, match="state_dict is missing key 'layers.3.neurons.0.w'"):
+        micrograd.load(path)
+
+
 def _escape(text):
     return re.escape(text)
 

@@ -22,7 +22,7 @@ from micrograd import sum as value_sum
 from micrograd.viz import draw_dot, show, to_html, trace
 from micrograd.viz.page import GraphPage
 
-from conftest import run_example, same_float
+from conftest import HOSTILE_OP_NAMES, run_example, same_float
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -283,6 +283,18 @@ def test_a_label_is_text_and_runs_nothing(open_page):
     )
     assert names[-1] == evil + "</script><img src=x onerror=alert(2)>" and names[0] == out.label
     assert driver.title == "micrograd: " + out.label
+
+
+def test_a_custom_op_name_is_text_on_the_page_and_links_or_loads_nothing(open_page):
+    x = Value(1.0, label="x")
+    outputs = [custom_op(name, lambda x: 2 * x, lambda x: 2.0)(x) for name in HOSTILE_OP_NAMES]
+    driver = open_page(value_sum(outputs))  # a name ending in a backslash no longer breaks `dot`
+    assert driver.execute_script("return document.querySelectorAll('a, img, image, [href]').length") == 0
+    drawn = driver.execute_script(
+        "return [...document.querySelectorAll('#graph g.node')].filter(g => g.querySelector('title')"
+        ".textContent.endsWith('op')).map(g => [...g.querySelectorAll('text')].map(t => t.textContent).join(''))"
+    )
+    assert set(HOSTILE_OP_NAMES) <= set(drawn)
 
 
 # --- Editing a leaf: the page's op table against Python's engine

@@ -7,13 +7,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import graphviz
 import pytest
 
-from micrograd import Value, linear
+from micrograd import Value, custom_op, linear
 from micrograd.layers import MLP
 from micrograd.viz import INPUT_COLOR, NOT_FINITE_COLOR, PARAMETER_COLOR, draw_dot, trace
+
+from conftest import HOSTILE_OP_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -204,6 +207,31 @@ def test_labels_with_record_syntax_are_shown_literally():
     dot = draw_dot(Value(1.0, label=weird) * 2)
     svg = dot.pipe(format="svg", encoding="utf-8")
     assert "a{b}|&lt;c&gt;&quot;d\\e" in svg
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn_texts(svg, node_name):
+    """The lines of text that the SVG draws for the DOT node `node_name`."""
+    for group in ElementTree.fromstring(svg).iter(SVG + "g"):
+        title = group.find(SVG + "title")
+        if title is not None and title.text == node_name:
+            return [text.text for text in group.iter(SVG + "text")]
+    raise AssertionError(f"no node {node_name} in the SVG")
+
+
+@pytest.mark.parametrize("name", HOSTILE_OP_NAMES)
+def test_a_custom_op_name_is_drawn_as_text_never_as_markup(name):
+    out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="x"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == [name]
+    assert not re.search(r"<(a|image)\b|href", svg)
+
+
+def test_a_label_keeps_its_entities_and_line_breaks_in_the_picture():
+    svg = draw_dot(Value(1.0, label="&lt;&amp;") * Value(2.0, label="two\nlines")).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v1")[0] == "&lt;&amp;" and drawn_texts(svg, "v2")[:2] == ["two", "lines"]
 
 
 # --- rendering

@@ -147,7 +147,8 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
             style.update(style="filled", fillcolor=PARAMETER_COLOR if id(node) in parameter_ids else INPUT_COLOR)
         dot.node(name, **style)
         if node._prev or node._op:  # a computed Value (also one whose inputs were cut, like x ** 0)
-            dot.node(name + "op", op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
+            oval = _escape_text(op_text(node))  # a custom op's name is text, never markup
+            dot.node(name + "op", oval, shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
             dot.edge(name + "op", name)
 
     roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
@@ -184,12 +185,19 @@ def _input_roles(node):
     return []
 
 
+def _escape_text(text):
+    """`text` as graphviz shows it literally: not an HTML-like label (<...>), no escapes (\\N, \\l, a final \\ that
+    would end the DOT string early), and no HTML entities (graphviz draws &lt; as <)."""
+    return _import_graphviz().escape(text.replace("&", "&amp;"))
+
+
 def _escape_record(text):
-    """A label as literal text inside a graphviz record, whose fields are separated by | and grouped by { }."""
-    text = text.replace("\\", "\\\\")
+    """A label as literal text inside a graphviz record, whose fields are separated by | and grouped by { }, with
+    its line breaks (see _escape_text for the rest)."""
+    text = text.replace("&", "&amp;").replace("\\", "\\\\")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
-    return text
+    return text.replace("\n", "\\n")  # a line break, which a record would otherwise drop
 
 
 def _import_graphviz():

@@ -443,7 +443,7 @@ def test_the_jupyter_display_works_in_its_iframe(browser, open_page, tmp_path):
 
 
 def test_notebook_main_shows_the_page_inline():
-    notebook = json.loads((ROOT / "notebooks" / "main.ipynb").read_text())
+    notebook = json.loads((ROOT / "notebooks" / "01-main.ipynb").read_text())
     outputs = [output for cell in notebook["cells"] for output in cell.get("outputs", [])]
     assert any("<iframe srcdoc=" in "".join(output.get("data", {}).get("text/html", "")) for output in outputs)
 

@@ -13,12 +13,16 @@ from micrograd import datasets as datasets
 from micrograd import losses as losses
 from micrograd import nn as nn
 from micrograd import optim as optim
+from micrograd.anomaly import detect_anomaly
 from micrograd.autograd import Value, linear
 from micrograd.autograd import sum as sum  # noqa: A004 -- micrograd.sum, like torch.sum
 from micrograd.compiler import TracingCheckError
 from micrograd.compiler import compile as compile  # noqa: A004 -- micrograd.compile, like torch.compile
-from micrograd.functional import custom_op, detect_anomaly, grad, gradcheck, hessian, no_grad
-from micrograd.serialization import load, save
+from micrograd.custom_ops import custom_op
+from micrograd.files import load, save
+from micrograd.functional import grad, gradcheck, hessian
+from micrograd.modes import no_grad
+from micrograd.version import __version__ as __version__
 
 # not `sum` or `compile`: `from micrograd import *` must not shadow the builtins
 __all__ = [
@@ -34,4 +38,3 @@ __all__ = [
     "save",
     "load",
 ]
-__version__ = "0.2.0"

@@ -6,7 +6,7 @@ input. Nothing else is stored — no closures — so a graph is freed by referen
 local derivative × gradient of the result into the input's gradient. That is the whole of reverse-mode autodiff.
 
 Numbers behave as IEEE-754 float64 does in PyTorch: log(0) is -inf, exp(1000) is inf, (-8) ** (1/3) is nan (the
-helpers in micrograd/_floats.py). No op raises OverflowError or "math domain error" or returns a complex number.
+helpers in micrograd/floats.py). No op raises OverflowError or "math domain error" or returns a complex number.
 """
 
 import math
@@ -14,7 +14,8 @@ import sys
 import threading
 import weakref
 
-from micrograd._floats import _div, _exp, _log, _number, _pow, _power  # C's answers where Python's math raises
+from micrograd import floats  # C's answers where Python's math raises: floats.log(0) is -inf
+from micrograd.modes import GradMode, thread_modes
 
 
 class Value:
@@ -32,7 +33,7 @@ class Value:
     __array_ufunc__ = None  # numpy scalars on the left (np.float64(2) * v) defer to our reflected operators
 
     def __init__(self, data, label=""):
-        number = _number(data)
+        number = floats.float_or_none(data)
         if number is None:
             raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar), got {type(data).__name__}")
         self.data = number
@@ -51,72 +52,74 @@ class Value:
 
     def __add__(self, other):
         if isinstance(other, Value):
-            return _node(self.data + other.data, (self, other), _ONE_ONE, "+")
-        other = _number(other)
+            return make_node(self.data + other.data, (self, other), _ONE_ONE, "+")
+        other = floats.float_or_none(other)
         if other is None:
             return NotImplemented
-        return _node(self.data + other, (self,), (1.0, other), "+")
+        return make_node(self.data + other, (self,), (1.0, other), "+")
 
     def __mul__(self, other):
         if isinstance(other, Value):
-            return _node(self.data * other.data, (self, other), (other.data, self.data), "*")
-        other = _number(other)
+            return make_node(self.data * other.data, (self, other), (other.data, self.data), "*")
+        other = floats.float_or_none(other)
         if other is None:
             return NotImplemented
-        return _node(self.data * other, (self,), (other,), "*")
+        return make_node(self.data * other, (self,), (other,), "*")
 
     def __truediv__(self, other):
         a = self.data
         if isinstance(other, Value):
             b = other.data
-            out = _div(a, b)  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
-            return _node(out, (self, other), (_one_over(b), -_div(out, b)), "/")
-        b = _number(other)
+            # d(a/b)/da = 1/b;  d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b (b*b overflows)
+            out = floats.divide(a, b)
+            return make_node(out, (self, other), (one_over(b), -floats.divide(out, b)), "/")
+        b = floats.float_or_none(other)
         if b is None:
             return NotImplemented
-        return _node(_div(a, b), (self,), (_one_over(b), b), "/")
+        return make_node(floats.divide(a, b), (self,), (one_over(b), b), "/")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             a, b = self.data, exponent.data
-            out = _pow(a, b)
+            out = floats.c_pow(a, b)
             # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * log(a). As in PyTorch, where b == 0 the base's edge is cut
             # (no gradient, not even nan), and where a == 0 with b >= 0 the exponent's derivative is 0 (0 * nan is nan).
-            d_base = _CUT if b == 0 else b * _pow(a, b - 1)
-            d_exponent = 0.0 if a == 0 and b >= 0 else out * _log(a)
-            return _node(out, (self, exponent), (d_base, d_exponent), "**")
-        n = _number(exponent)
+            d_base = CUT if b == 0 else b * floats.c_pow(a, b - 1)
+            d_exponent = 0.0 if a == 0 and b >= 0 else out * floats.log(a)
+            return make_node(out, (self, exponent), (d_base, d_exponent), "**")
+        n = floats.float_or_none(exponent)
         if n is None:
             return NotImplemented
-        d_base = () if n == 0 else (n * _power(self.data, n - 1),)  # x ** 0 is a constant: a cut, like relu's
-        return _node(_power(self.data, n), (self,), d_base, sys.intern(f"**{n!r}"))  # the exponent is kept in the name
+        d_base = () if n == 0 else (n * floats.power(self.data, n - 1),)  # x ** 0 is a constant: a cut, like relu's
+        out = floats.power(self.data, n)
+        return make_node(out, (self,), d_base, sys.intern(f"**{n!r}"))  # the exponent is kept in the op's name
 
     def relu(self):
         x = self.data
         if x <= 0:  # no gradient flows back, not even a nan: as in PyTorch, this is a cut, not a multiplication by 0
-            return _node(0.0 if x < 0 else x, (self,), (), "relu")  # keeps -0.0, as PyTorch does
-        return _node(x, (self,), _ONE, "relu")  # relu(nan) is nan, with derivative 1, as in PyTorch
+            return make_node(0.0 if x < 0 else x, (self,), (), "relu")  # keeps -0.0, as PyTorch does
+        return make_node(x, (self,), _ONE, "relu")  # relu(nan) is nan, with derivative 1, as in PyTorch
 
     def tanh(self):
         t = math.tanh(self.data)
-        return _node(t, (self,), (1 - t * t,), "tanh")
+        return make_node(t, (self,), (1 - t * t,), "tanh")
 
     def sigmoid(self):
-        s = 1 / (1 + _exp(-self.data))  # exp(1000) is inf, and 1/inf is 0: no overflow, as in PyTorch
-        return _node(s, (self,), (s * (1 - s),), "sigmoid")
+        s = 1 / (1 + floats.exp(-self.data))  # exp(1000) is inf, and 1/inf is 0: no overflow, as in PyTorch
+        return make_node(s, (self,), (s * (1 - s),), "sigmoid")
 
     def exp(self):
-        e = _exp(self.data)
-        return _node(e, (self,), (e,), "exp")
+        e = floats.exp(self.data)
+        return make_node(e, (self,), (e,), "exp")
 
     def log(self):
         x = self.data
-        return _node(_log(x), (self,), (_one_over(x),), "log")
+        return make_node(floats.log(x), (self,), (one_over(x),), "log")
 
     def reciprocal(self):
         """1 / self, as `torch.reciprocal`: d(1/x)/dx = -1/x², computed as -(1/x)², which is finite where x*x is not."""
-        r = _div(1.0, self.data)
-        return _node(r, (self,), (-(r * r),), "reciprocal")
+        r = floats.divide(1.0, self.data)
+        return make_node(r, (self,), (-(r * r),), "reciprocal")
 
     # --- composite operations, built from the ones above
 
@@ -139,7 +142,7 @@ class Value:
         return self.reciprocal() * other
 
     def __rpow__(self, other):  # other ** self: the number becomes a leaf, as d/dself needs log(other)
-        return _constant(other) ** self
+        return as_value(other) ** self
 
     def detach(self):
         """The same number as a new leaf Value, cut from the graph (as `torch.Tensor.detach`)."""
@@ -153,10 +156,10 @@ class Value:
         Gradients *accumulate* in the Values you made (the leaves), as in PyTorch and the original micrograd: call
         `zero_grad()` on a model (or set `v.grad = 0.0`) between steps. Intermediate Values get this call's gradient.
         """
-        with _backward_lock:  # one backward() at a time: two at once on a shared graph would mix their gradients
-            if _thread_modes.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
-                return _thread_modes.anomaly.backward(self)
-            order = _topological_order(self)
+        with backward_lock:  # one backward() at a time: two at once on a shared graph would mix their gradients
+            if thread_modes.anomaly is not None:  # inside detect_anomaly(): a backward that checks every step
+                return thread_modes.anomaly.backward(self)
+            order = topological_order(self)
             for node in order:  # intermediate gradients are recomputed, not accumulated
                 node.grad = 0.0
             self.grad += 1.0  # d(self)/d(self)
@@ -183,7 +186,7 @@ class Value:
 _labels = weakref.WeakKeyDictionary()  # Value -> its label; an entry goes away with its Value
 
 
-def _topological_order(root):
+def topological_order(root):
     """The computed (non-leaf) Values that root depends on, each after all of its children.
 
     A depth-first search with an explicit stack instead of recursion, so that a graph of any depth works: each stack
@@ -211,33 +214,33 @@ _SMALLEST_NORMAL = sys.float_info.min  # 2.2e-308: below it a float loses digits
 # Two local derivatives that multiply a gradient as PyTorch's backward does, where a plain float would differ.
 
 
-def _one_over(x):
+def one_over(x):
     """The local derivative 1/x (of a/x and of log x). PyTorch applies it as grad / x; (1/x) * grad is the same within
     a rounding while 1/x is a normal float, but inf or short of digits beyond (1/1e-310 is inf, 1e-10/1e-310 is not)."""
     if x:  # not 0 (nan is true, and nan <= ... is false)
-        one_over = 1.0 / x
-        if _SMALLEST_NORMAL <= abs(one_over) < math.inf:
-            return one_over
-    return _OneOver(x)
+        reciprocal = 1.0 / x
+        if _SMALLEST_NORMAL <= abs(reciprocal) < math.inf:
+            return reciprocal
+    return OneOver(x)
 
 
-class _OneOver(float):
+class OneOver(float):
     """1/x that multiplies a gradient as PyTorch does, as grad / x: for an x where 1/x is not a normal float."""
 
     __slots__ = ("x",)
 
     def __new__(cls, x):
-        one_over = super().__new__(cls, _div(1.0, x))
-        one_over.x = x
-        return one_over
+        reciprocal = super().__new__(cls, floats.divide(1.0, x))
+        reciprocal.x = x
+        return reciprocal
 
     def __mul__(self, grad):
-        return _div(grad, self.x)
+        return floats.divide(grad, self.x)
 
     __rmul__ = __mul__
 
 
-class _Cut(float):
+class Cut(float):
     """A local derivative of 0 that stays 0 whatever gradient it multiplies, inf and nan included: PyTorch's
     `where(condition, 0, ...)`. Plain 0.0 * nan is nan; a cut edge passes nothing back."""
 
@@ -247,47 +250,34 @@ class _Cut(float):
     __rmul__ = __mul__
 
 
-_CUT = _Cut(0.0)
+CUT = Cut(0.0)
 
-
-class _GradMode:
-    """`enabled` is True while no thread is inside no_grad() or detect_anomaly() (micrograd/functional.py sets it):
-    then `_node` records after one check, as cheap as it gets. Otherwise `_node` asks the calling thread's modes."""
-
-    enabled = True
-
-
-class _ThreadModes(threading.local):
-    """One thread's modes, as in PyTorch: a no_grad() in one thread changes nothing in the others."""
-
-    grad_enabled = True
-    anomaly = None  # inside detect_anomaly(): the checker that makes and checks every new node
-    recording = True  # grad_enabled and no anomaly checker
-
-
-_thread_modes = _ThreadModes()
-_backward_lock = threading.Lock()
-
-
+backward_lock = threading.Lock()  # one backward() (or compiled program) at a time: both add into leaves' .grad
 _new_value = object.__new__
 
 
-def _node(data, children, local_grads, op):
+def make_node(data, children, local_grads, op):
     """A Value computed by `op` from `children`, with d(data)/d(child) for each child in `local_grads`."""
     node = _new_value(Value)  # bypasses __init__: data is already a float
     node.data = data
     node.grad = 0.0
-    if _GradMode.enabled or _thread_modes.recording:
+    if GradMode.enabled or thread_modes.recording:
         node._prev, node._local_grads, node._op = children, local_grads, op
-    elif _thread_modes.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
-        _thread_modes.anomaly.node(node, children, local_grads, op)
+    elif thread_modes.anomaly is not None:  # detect_anomaly(): the checker records (or not) and checks the node
+        thread_modes.anomaly.node(node, children, local_grads, op)
     else:  # no_grad(): a constant, as if the user had written the number
         node._prev, node._local_grads, node._op = (), (), ""
     return node
 
 
-def _constant(x):
+def as_value(x):
+    """x itself if it is a Value, else a number made a leaf Value."""
     return x if isinstance(x, Value) else Value(x)
+
+
+def number_of(x):
+    """The number in a Value, or x itself (a float)."""
+    return x.data if isinstance(x, Value) else x
 
 
 # Fused n-ary operations. NB: one node for a whole sum instead of one per `+` is what tensors do at scale: fewer,
@@ -302,13 +292,13 @@ def sum(values):  # noqa: A001 -- micrograd.sum, like torch.sum
             total += v.data
             children.append(v)
         else:
-            number = _number(v)
+            number = floats.float_or_none(v)
             if number is None:
                 raise TypeError(f"sum() needs Values or numbers, got {type(v).__name__}")
             total += number
             numbers.append((len(children), number))  # added after that many Values: compile() replays the order
     # After the local derivatives, one extra entry (ignored by backward) marks a fused sum and records its numbers.
-    return _node(total, tuple(children), (1.0,) * len(children) + (tuple(numbers),), "+")
+    return make_node(total, tuple(children), (1.0,) * len(children) + (tuple(numbers),), "+")
 
 
 def linear(inputs, weights, bias):
@@ -323,8 +313,8 @@ def linear(inputs, weights, bias):
     try:
         input_data = [x.data for x in inputs]
     except AttributeError:  # plain numbers among the inputs: make them leaf Values
-        inputs = [_constant(x) for x in inputs]
+        inputs = [as_value(x) for x in inputs]
         input_data = [x.data for x in inputs]
     for w, x in zip(weight_data, input_data):  # left to right, as sum(w * x for ...) adds
         total += w * x
-    return _node(total, (*inputs, *weights, bias), (*weight_data, *input_data, 1.0), "linear")
+    return make_node(total, (*inputs, *weights, bias), (*weight_data, *input_data, 1.0), "linear")

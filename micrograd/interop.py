@@ -13,9 +13,10 @@ torch and onnx are optional: each function imports what it needs, and says how t
 
 import importlib
 
-from micrograd.layers import MLP
+from micrograd.files.atomic import write_atomically
+from micrograd.files.description import OPTIMIZERS, model_from_description, torch_layout
 from micrograd.optim import AdamW
-from micrograd.serialization import OPTIMIZERS, _model_from_json, _write_atomically
+from micrograd.version import __version__
 
 # Our activation names and theirs. "linear" has no module: Linear layers then follow each other directly.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
@@ -30,23 +31,6 @@ def require(module, purpose):
     except ImportError:
         package = module.split(".")[0]
         raise ImportError(f"{purpose} needs the {package} package: pip install {package}") from None
-
-
-def torch_layout(model):
-    """The model's parameters laid out as to_torch's state_dict: [("0.weight", [4, 2], [w, ...]), ("0.bias", [4],
-    [b, ...]), ...]: each tensor's name, shape and Values in row-major order (row j of a weight is neuron j's w).
-    Every parameter appears exactly once."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"expected a micrograd MLP, got {type(model).__name__}")
-    stride = 1 if model.activation == "linear" else 2  # the index of each Linear in the Sequential
-    layout = []
-    for i, layer in enumerate(model.layers):
-        fan_in, fan_out = len(layer.neurons[0].w), len(layer.neurons)
-        if any(len(neuron.w) != fan_in for neuron in layer.neurons):
-            raise ValueError(f"the neurons of layer {i} do not all have {fan_in} weights")
-        layout.append((f"{stride * i}.weight", [fan_out, fan_in], [w for neuron in layer.neurons for w in neuron.w]))
-        layout.append((f"{stride * i}.bias", [fan_out], [neuron.b for neuron in layer.neurons]))
-    return layout
 
 
 def _tensor(torch, shape, numbers):
@@ -114,14 +98,14 @@ def from_torch(module):
         bias = linear.bias.detach().to(torch.float64).tolist()
         for j, (row, b) in enumerate(zip(weight, bias)):
             state_dict[f"layers.{i}.neurons.{j}.w"], state_dict[f"layers.{i}.neurons.{j}.b"] = row, b
-    # serialization's checks: sizes, finite weights, and the caller's `random` sequence left alone
+    # the model files' checks: sizes, finite weights, and the caller's `random` sequence left alone
     architecture = {
         "class": "MLP",
         "nin": linears[0].in_features,
         "nouts": [linear.out_features for linear in linears],
         "activation": between[0] if between else "relu",  # one Linear: any activation computes the same
     }
-    return _model_from_json({**architecture, "state_dict": state_dict})
+    return model_from_description({**architecture, "state_dict": state_dict})
 
 
 def _check_same_weights(layout, tensors):
@@ -228,8 +212,6 @@ def to_onnx(model, path, dtype="float64"):
     onnx = require("onnx", "to_onnx")
     from onnx import TensorProto, helper
 
-    from micrograd import __version__
-
     if dtype not in ONNX_DTYPES:
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
     element_type = getattr(TensorProto, ONNX_DTYPES[dtype])
@@ -260,5 +242,5 @@ def to_onnx(model, path, dtype="float64"):
         graph, opset_imports=[opset], producer_name="micrograd", producer_version=__version__
     )
     onnx.checker.check_model(onnx_model, full_check=True)
-    _write_atomically(path, onnx_model.SerializeToString())
+    write_atomically(path, onnx_model.SerializeToString())
     return onnx_model

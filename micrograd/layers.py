@@ -9,8 +9,8 @@ import math
 import numbers
 import random
 
-from micrograd._messages import short_repr
-from micrograd.autograd import Value, _constant, linear
+from micrograd.autograd import Value, as_value, linear
+from micrograd.messages import short_repr
 
 ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
 _ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
@@ -186,7 +186,7 @@ class MLP(Module):
 
     def __call__(self, x):
         # Inputs become Values once here, not once per neuron; each layer gives a list, even a hidden layer of one.
-        x = [_constant(xi) for xi in x]
+        x = [as_value(xi) for xi in x]
         for layer in self.layers:
             x = [n(x) for n in layer.neurons]
         return x[0] if len(x) == 1 else x

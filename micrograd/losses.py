@@ -13,8 +13,8 @@ gradients with PyTorch float64. Predictions are Values (a model's outputs); targ
 import math
 import numbers
 
-from micrograd.autograd import Value, _exp, _node
-from micrograd.autograd import _constant as _value  # a number as a leaf Value
+from micrograd import floats
+from micrograd.autograd import Value, as_value, make_node
 from micrograd.autograd import sum as value_sum
 
 
@@ -49,7 +49,7 @@ def mse_loss(preds, targets):
     preds and targets are Values or numbers, or lists of the same length.
     """
     preds, targets = _batch(preds, targets, "mse_loss")
-    return _mean([(_value(p) - t) ** 2 for p, t in zip(preds, targets)])
+    return _mean([(as_value(p) - t) ** 2 for p, t in zip(preds, targets)])
 
 
 def hinge_loss(scores, labels):
@@ -62,7 +62,7 @@ def hinge_loss(scores, labels):
     for label in labels:
         if isinstance(label, Value) or not (label == 1 or label == -1):
             raise ValueError(f"hinge_loss needs labels -1 or +1, got {label!r} (to_signed_labels converts 0/1)")
-    return _mean([(1 - _value(s) * label).relu() for s, label in zip(scores, labels)])
+    return _mean([(1 - as_value(s) * label).relu() for s, label in zip(scores, labels)])
 
 
 def _binary_cross_entropy_with_logit(x, t):
@@ -73,12 +73,12 @@ def _binary_cross_entropy_with_logit(x, t):
     The derivatives are the textbook ones, d/dx = σ(x) - t and d/dt = -x: built from the pieces, the gradient would
     be a difference of two numbers close to 1 and lose its digits.
     """
-    t = _value(t)  # a child even when it is a number: the second derivative needs it (see functional.py)
+    t = as_value(t)  # a child even when it is a number: the second derivative needs it (see functional.py)
     x_data, t_data = x.data, t.data
     log_sigmoid = min(x_data, 0.0) - math.log1p(math.exp(-abs(x_data)))
     value = (1 - t_data) * x_data - log_sigmoid
-    d_x = 1 / (1 + _exp(-x_data)) - t_data  # σ(x) - t, with σ as Value.sigmoid computes it
-    return _node(value, (x, t), (d_x, -x_data), "bce_with_logits")
+    d_x = 1 / (1 + floats.exp(-x_data)) - t_data  # σ(x) - t, with σ as Value.sigmoid computes it
+    return make_node(value, (x, t), (d_x, -x_data), "bce_with_logits")
 
 
 def binary_cross_entropy_with_logits(logits, targets):
@@ -92,12 +92,12 @@ def binary_cross_entropy_with_logits(logits, targets):
     for t in targets:
         if not isinstance(t, Value) and not 0 <= t <= 1:
             raise ValueError(f"binary_cross_entropy_with_logits needs targets in [0, 1], got {t!r}")
-    return _mean([_binary_cross_entropy_with_logit(_value(x), t) for x, t in zip(logits, targets)])
+    return _mean([_binary_cross_entropy_with_logit(as_value(x), t) for x, t in zip(logits, targets)])
 
 
 def _cross_entropy_one(logits, target):
     """-log softmax(logits)[target] = logsumexp(logits) - logits[target]."""
-    logits = [_value(v) for v in _as_list(logits, "logits")]
+    logits = [as_value(v) for v in _as_list(logits, "logits")]
     if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(logits):
         raise ValueError(f"cross_entropy target must be a class index in [0, {len(logits)}), got {target!r}")
     # Subtracting the largest logit (a constant: no gradient through it) keeps every exp() in (0, 1]: no overflow.

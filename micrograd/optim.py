@@ -17,8 +17,8 @@ be changed between steps (a learning-rate schedule is one line: `optimizer.lr = 
 import math
 import numbers
 
-from micrograd._messages import short_repr
 from micrograd.autograd import Value
+from micrograd.messages import short_repr
 
 
 def _as_float(x):

@@ -6,8 +6,8 @@ import math
 import pytest
 
 from micrograd import Value, custom_op, detect_anomaly, grad, no_grad
-from micrograd.autograd import _GradMode, _thread_modes
-from micrograd.functional import _ANOMALY_CHECKER
+from micrograd.anomaly import ANOMALY_CHECKER
+from micrograd.modes import GradMode, thread_modes
 
 
 def test_forward_nan_or_inf_names_the_op_and_the_users_line():
@@ -87,12 +87,12 @@ def test_finite_computations_work_as_usual_inside_detect_anomaly():
 
 def test_detect_anomaly_restores_the_fast_path_on_exit_and_on_errors():
     with detect_anomaly():
-        assert _thread_modes.anomaly is not None
-    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
+        assert thread_modes.anomaly is not None
+    assert (GradMode.enabled, thread_modes.anomaly) == (True, None)
     with pytest.raises(RuntimeError):
         with detect_anomaly():
             Value(0.0).log()
-    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
+    assert (GradMode.enabled, thread_modes.anomaly) == (True, None)
 
 
 def test_no_grad_inside_detect_anomaly_records_nothing_but_still_checks():
@@ -104,7 +104,7 @@ def test_no_grad_inside_detect_anomaly_records_nothing_but_still_checks():
                 Value(1000.0).exp()
         z = Value(2.0) * 3
         assert z._prev != ()  # recording is back, still under detect_anomaly
-    assert (_GradMode.enabled, _thread_modes.anomaly) == (True, None)
+    assert (GradMode.enabled, thread_modes.anomaly) == (True, None)
 
 
 def test_detect_anomaly_inside_no_grad_leaves_recording_off():
@@ -121,7 +121,7 @@ def test_detect_anomaly_as_a_decorator():
 
     with pytest.raises(RuntimeError, match="'log' returned nan"):
         f(Value(-1.0))
-    assert _thread_modes.anomaly is None
+    assert thread_modes.anomaly is None
 
 
 def test_a_custom_op_is_reported_at_the_users_line():
@@ -135,10 +135,10 @@ def test_a_custom_op_is_reported_at_the_users_line():
 
 def test_creation_sites_are_freed_with_their_values():
     gc.collect()  # Values that earlier tests' tracebacks kept
-    before = len(_ANOMALY_CHECKER.creation_sites)
+    before = len(ANOMALY_CHECKER.creation_sites)
     with detect_anomaly():
         x = Value(1.0)
         nodes = [x * i for i in range(100)]
-        assert len(_ANOMALY_CHECKER.creation_sites) == before + 100
+        assert len(ANOMALY_CHECKER.creation_sites) == before + 100
         del nodes  # reference counting frees them at once: no cycle collection needed
-        assert len(_ANOMALY_CHECKER.creation_sites) == before
+        assert len(ANOMALY_CHECKER.creation_sites) == before

@@ -11,7 +11,7 @@ import pytest
 
 from micrograd import load
 from micrograd.cli import main
-from micrograd.outputs import StagedOutputs
+from micrograd.cli.outputs import StagedOutputs
 
 from conftest import run_micrograd
 
@@ -209,7 +209,7 @@ def test_a_full_disk_while_writing_gives_one_line_status_1_and_leaves_the_old_ou
         raise OSError(28, "No space left on device")
 
     old_files = contents(previous_run)
-    monkeypatch.setattr("micrograd.cli.save", full_disk)
+    monkeypatch.setattr("micrograd.cli.train.save", full_disk)
     assert main(["train", "--steps", "2", "--samples", "20", "--out", str(previous_run), "--quiet"]) == 1
     assert "writing the outputs failed: [Errno 28] No space left on device" in one_line(capsys.readouterr().err)
     assert contents(previous_run) == old_files

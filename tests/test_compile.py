@@ -21,15 +21,10 @@ from test_properties import build, edge_numbers, largest_term, numbers, steps
 
 import micrograd
 from micrograd import Value, custom_op
-from micrograd.autograd import _node, _topological_order
-from micrograd.compiler import (
-    TracingCheckError,
-    as_matrix_product,
-    flatten_sums,
-    group_by_operation,
-    schedule_by_level,
-    trace,
-)
+from micrograd.autograd import make_node, topological_order
+from micrograd.compiler import TracingCheckError
+from micrograd.compiler.passes import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
+from micrograd.compiler.trace import trace
 from micrograd.datasets import make_moons, to_signed_labels
 from micrograd.losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 from micrograd.nn import MLP
@@ -185,7 +180,7 @@ def assert_random_graph_replays_eager(backend, inputs, program, shift):
         if backend == "python":
             assert identical(value, out.data) and all(identical(g, v.grad) for g, v in zip(grads, values))
         else:  # terms that cancel are only as exact as the largest of them, whatever the order of the additions
-            nodes = _topological_order(out)
+            nodes = topological_order(out)
             scale = max([abs(n.data) for n in nodes if math.isfinite(n.data)] + [largest_term(out), 1.0])
             assert same_float(value, out.data, rel=1e-12, abs_=1e-12 * scale), (point, value, out.data)
             for g, v in zip(grads, values):
@@ -535,7 +530,7 @@ def test_bad_input_gets_a_clear_error():
 
 
 def test_an_operation_that_cannot_be_compiled_is_named():
-    mystery = _node(1.0, (Value(2.0),), (0.5,), "mystery")
+    mystery = make_node(1.0, (Value(2.0),), (0.5,), "mystery")
     with pytest.raises(ValueError, match="cannot compile the operation 'mystery'.*custom_op"):
         micrograd.compile(mystery)
 

@@ -9,8 +9,8 @@ import random
 import pytest
 
 from micrograd import datasets, optim
-from micrograd.cli import fit
 from micrograd.layers import MLP
+from micrograd.training import fit
 
 from conftest import run_micrograd
 
@@ -28,7 +28,7 @@ def train(fit_function, dataset, loss_name, hidden=(8,), **options):
     n_outputs = 3 if loss_name == "cross_entropy" else 1
     model = MLP(2, [*hidden, n_outputs], activation="tanh" if loss_name == "mse" else "relu")
     optimizer = optim.Adam(model.parameters(), lr=0.05)
-    history = fit_function(model, X, y, loss_name, optimizer, steps=6, quiet=True, **options)
+    history = fit_function(model, X, y, loss_name, optimizer, steps=6, **options)
     return history, [p.data for p in model.parameters()]
 
 

@@ -11,10 +11,16 @@ import pytest
 import torch
 
 from micrograd import Value
-from micrograd.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build
-from micrograd.graph_command import add_arguments, main, run
+from micrograd.cli import main as micrograd_main
+from micrograd.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build
+from micrograd.cli.graph import add_arguments, run
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv):
+    """`micrograd graph ARGV...`, in this process."""
+    return micrograd_main(["graph", *argv])
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def test_works_as_a_subcommand_of_another_parser(in_tmp, capsys):
 
 def test_runs_as_python_dash_m(in_tmp):
     result = subprocess.run(
-        [sys.executable, "-m", "micrograd.graph_command", "a / b", "--set", "a=1", "b=4"],
+        [sys.executable, "-m", "micrograd", "graph", "a / b", "--set", "a=1", "b=4"],
         capture_output=True,
         text=True,
     )

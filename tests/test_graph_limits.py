@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from micrograd import Value, losses
-from micrograd.expression import MAX_DEPTH, ExpressionError, build
+from micrograd.cli.expression import MAX_DEPTH, ExpressionError, build
 from micrograd.layers import MLP
 from micrograd.viz import EDGE_LENGTH_PER_NODE, MAX_NODES, check_size, draw_dot, trace
 
@@ -77,7 +77,7 @@ def slow_dot(tmp_path, monkeypatch):
     fake.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(60)\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
-    monkeypatch.setattr("micrograd.viz.DOT_TIMEOUT", 1)
+    monkeypatch.setattr("micrograd.viz.dot.DOT_TIMEOUT", 1)
     return fake
 
 
@@ -91,10 +91,10 @@ def test_a_dot_that_runs_too_long_is_stopped_with_a_clear_error(slow_dot, tmp_pa
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the timeout finds `dot` in Linux's /proc")
 def test_the_graph_command_reports_a_dot_timeout_in_one_line(slow_dot, tmp_path, monkeypatch, capsys):
-    from micrograd.graph_command import main
+    from micrograd.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["a * 2", "--set", "a=1"]) == 2
+    assert main(["graph", "a * 2", "--set", "a=1"]) == 2
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()
     assert "did not finish laying out the graph" in line and not (tmp_path / "graph.svg").exists()

@@ -19,8 +19,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from micrograd import Value, custom_op, linear, losses
 from micrograd import sum as value_sum
-from micrograd.page import GraphPage
 from micrograd.viz import draw_dot, show, to_html, trace
+from micrograd.viz.page import GraphPage
 
 from conftest import run_example, same_float
 
@@ -501,7 +501,7 @@ def test_the_package_ships_the_page_assets(tmp_path):
     )
     (wheel,) = tmp_path.glob("micrograd-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"micrograd/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
+    assert {f"micrograd/viz/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
 
 
 def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_page, browser, tmp_path):
@@ -516,9 +516,9 @@ def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_pag
 def test_the_modules_docstring_example_runs():
     import doctest
 
-    import micrograd.page
+    import micrograd.viz.page
 
-    assert doctest.testmod(micrograd.page).failed == 0
+    assert doctest.testmod(micrograd.viz.page).failed == 0
 
 
 def test_a_cut_edge_is_a_step_that_adds_nothing(open_page):

@@ -6,9 +6,9 @@ import sys
 import matplotlib
 import pytest
 
-from micrograd.autograd import _GradMode
 from micrograd.layers import MLP
-from micrograd.plots import _decision_grid, plot_decision_boundary, plot_history
+from micrograd.modes import GradMode
+from micrograd.viz.plots import _decision_grid, plot_decision_boundary, plot_history
 
 matplotlib.use("Agg")
 
@@ -56,7 +56,7 @@ def test_the_grid_holds_the_argmax_for_several_outputs():
 
 def test_the_grid_is_computed_without_recording_a_graph_and_recording_resumes():
     _decision_grid(linear_model([1.0, 1.0]), [[0.0, 0.0], [1.0, 1.0]], resolution=3)
-    assert _GradMode.enabled
+    assert GradMode.enabled
     assert linear_model([1.0, 1.0])([1.0, 2.0])._prev
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd import Value
-from micrograd.autograd import _topological_order
+from micrograd.autograd import topological_order
 
 from conftest import ARITHMETIC, same_float
 
@@ -66,7 +66,7 @@ def build(program, inputs, constant):
 def largest_term(out):
     """The largest finite |local derivative × gradient| that backward() added up: sums of terms that cancel are only
     as exact as this, and rounding depends on the order of the additions, which differs between us and PyTorch."""
-    terms = [abs(d * node.grad) for node in _topological_order(out) for _, d in zip(node._prev, node._local_grads)]
+    terms = [abs(d * node.grad) for node in topological_order(out) for _, d in zip(node._prev, node._local_grads)]
     return max([t for t in terms if math.isfinite(t)], default=0.0)
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import micrograd
-from micrograd import serialization
+from micrograd.files.atomic import write_atomically
 from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
@@ -191,8 +191,8 @@ def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path):
 
 
 def test_write_atomically_takes_bytes_or_text(tmp_path):
-    serialization._write_atomically(tmp_path / "b.bin", b"\x00\xff")
-    serialization._write_atomically(tmp_path / "t.txt", "é")
+    write_atomically(tmp_path / "b.bin", b"\x00\xff")
+    write_atomically(tmp_path / "t.txt", "é")
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\xff" and (tmp_path / "t.txt").read_bytes() == "é".encode()
 
 
@@ -387,7 +387,7 @@ def test_a_malicious_pickle_is_rejected_and_never_run(tmp_path, monkeypatch, pro
 
 
 def test_a_file_larger_than_the_limit_is_rejected_without_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(serialization, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("micrograd.files.MAX_FILE_BYTES", 100)
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"format": "micrograd", "padding": "x" * 200}))
     with pytest.raises(ValueError, match="larger than 100 bytes"):

@@ -313,7 +313,7 @@ def test_the_committed_readme_picture_is_what_the_documented_command_draws(tmp_p
     arguments = [argument.strip('"') for argument in arguments]
     fresh = tmp_path / "graph.svg"
     result = subprocess.run(
-        [sys.executable, "-m", "micrograd.graph_command", *arguments, "--out", str(fresh)],
+        [sys.executable, "-m", "micrograd", "graph", *arguments, "--out", str(fresh)],
         capture_output=True,
         text=True,
         check=True,

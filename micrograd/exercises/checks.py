@@ -11,8 +11,8 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-from micrograd._messages import cut_repr
 from micrograd.autograd import Value as Reference
+from micrograd.messages import cut_repr
 from micrograd.viz import trace
 
 NUDGE = 1e-6

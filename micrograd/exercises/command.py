@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from micrograd import exercises
-from micrograd._messages import OneLineErrorParser, command_error
 from micrograd.exercises.checks import describe
+from micrograd.messages import OneLineErrorParser, command_error
 
 DEFAULT_FILE = "micrograd_exercises.py"
 ACTIONS = ("list", "start", "check", "solution")

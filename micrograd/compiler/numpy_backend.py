@@ -1,7 +1,7 @@
 """The numpy backend of `micrograd.compile`: a traced program as a few wide numpy steps instead of one Python step per
 operation.
 
-After `flatten_sums`, `schedule_by_level` and `group_by_operation` (in compiler.py), each group is operations of one
+After `flatten_sums`, `schedule_by_level` and `group_by_operation` (passes.py), each group is operations of one
 kind whose inputs are all computed: one numpy call computes all of them. Every number lives in one array, `values`,
 where each group's results are side by side; the inputs of a group are gathered with one `take`, and the local
 derivative of each edge (input) is saved for backward. A group of `linear` operations that is a batch of points
@@ -17,8 +17,8 @@ C, gives inf and nan where Python's math module would raise).
 import numpy as np
 
 from micrograd.autograd import Value
-from micrograd.compiler import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
-from micrograd.functional import CUSTOM_OPS
+from micrograd.compiler.passes import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
+from micrograd.custom_ops import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
 # local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and
@@ -52,7 +52,7 @@ def _pow(x, constant):  # a ** b; d/db is 0 where a == 0 and b >= 0 (and d/da is
 
 
 def _power_of(x, n):
-    """x ** n as the engine's _power: exact shortcuts for the common exponents, C's pow otherwise."""
+    """x ** n as the engine's floats.power: exact shortcuts for the common exponents, C's pow otherwise."""
     shortcuts = {2: lambda: x * x, 3: lambda: x * x * x, -1: lambda: 1.0 / x, -2: lambda: 1.0 / (x * x)}
     shortcuts.update({0.5: lambda: np.sqrt(x), -0.5: lambda: 1.0 / np.sqrt(x)})
     return shortcuts.get(n, lambda: np.power(x, n))()

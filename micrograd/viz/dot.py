@@ -22,8 +22,6 @@ from collections import deque
 from pathlib import Path
 
 from micrograd.autograd import Value
-from micrograd.page import show as show  # the interactive page of a graph (micrograd/page.py), built on draw_dot
-from micrograd.page import to_html as to_html
 
 MAX_NODES = 500  # graphviz lays out a few hundred boxes in about a second; tens of thousands take minutes
 EDGE_LENGTH_PER_NODE = 2  # with max_nodes, bounds the edges' total length: see check_size
@@ -149,7 +147,7 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
             style.update(style="filled", fillcolor=PARAMETER_COLOR if id(node) in parameter_ids else INPUT_COLOR)
         dot.node(name, **style)
         if node._prev or node._op:  # a computed Value (also one whose inputs were cut, like x ** 0)
-            dot.node(name + "op", _op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
+            dot.node(name + "op", op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
             dot.edge(name + "op", name)
 
     roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
@@ -162,7 +160,7 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
     return dot
 
 
-def _op_text(node):
+def op_text(node):
     """The text in an operation's oval, with the constant that was folded into the operation, if any."""
     op = node._op
     if op.startswith("**") and op != "**":  # a power by a constant: "**2.0" is shown as "**2"
@@ -231,7 +229,7 @@ def _digraph_class():
                 raise
             raise RuntimeError(
                 f"Graphviz's `dot` did not finish laying out the graph in {DOT_TIMEOUT} s and was stopped; draw a "
-                f"smaller part of the graph, or raise micrograd.viz.DOT_TIMEOUT"
+                f"smaller part of the graph, or raise micrograd.viz.dot.DOT_TIMEOUT"
             ) from None
         finally:
             timer.cancel()

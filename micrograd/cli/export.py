@@ -11,9 +11,10 @@ missing or malformed file, a missing package) are one line on stderr and exit st
 import io
 from pathlib import Path
 
-from micrograd._messages import command_error
+from micrograd.files import is_safetensors, load, save
+from micrograd.files.atomic import write_atomically
 from micrograd.interop import require, to_onnx, to_torch
-from micrograd.serialization import _is_safetensors, _write_atomically, load, save
+from micrograd.messages import command_error
 
 TARGETS = ("torch", "onnx", "safetensors")
 
@@ -31,7 +32,7 @@ def run(args):
     try:
         if args.dtype and args.target != "onnx":
             raise ValueError(f"--dtype is for --to onnx; --to {args.target} writes float64")
-        if args.target == "safetensors" and not _is_safetensors(args.out):
+        if args.target == "safetensors" and not is_safetensors(args.out):
             raise ValueError(f"--out {args.out} must end in .safetensors: micrograd.load tells the format by it")
         model = load(args.model)
         if isinstance(model, dict):  # a checkpoint: the optimizer stays behind
@@ -48,7 +49,7 @@ def _torch_file(model, out, dtype):
     torch_model = to_torch(model)
     buffer = io.BytesIO()
     torch.save(torch_model.state_dict(), buffer)  # tensors only: torch.load reads it with weights_only=True
-    _write_atomically(out, buffer.getvalue())
+    write_atomically(out, buffer.getvalue())
     layers = [
         f"Linear({m.in_features}, {m.out_features})" if hasattr(m, "weight") else f"{type(m).__name__}()"
         for m in torch_model

@@ -1,22 +1,22 @@
-// The page of a micrograd graph. GRAPH (written by micrograd/page.py) holds, for each Value v0, v1, ... of the SVG,
+// The page of a micrograd graph. GRAPH (written by micrograd/viz/page.py) holds, for each Value v0, v1, ... of the SVG,
 // its label, data, grad, operation, children and the local derivatives the engine stored; `order` is the topological
 // order that Value.backward() uses. Everything on the page is recomputed from those, in this file, with no network.
 "use strict";
 
 // --- The engine, as in micrograd/autograd.py: each operation gives its result and, beside it, the local derivative
 // with respect to each input. `c` is the constant folded into the node (x + c, x * c, x / c, x ** c), if any.
-// JavaScript's floats are IEEE-754 float64 as Python's are; its `/` already gives _floats.py's _div (±Infinity or NaN
+// JavaScript's floats are IEEE-754 float64 as Python's are; its `/` already gives floats.py's divide (±Infinity or NaN
 // for a zero divisor) and Math.log its _log (log(0) = -Infinity, log of a negative = NaN).
 
 function pow(base, exponent) {
-  // C's pow (micrograd/_floats.py's _pow). Math.pow differs only where the result is 1 whatever the other operand.
+  // C's pow (micrograd/floats.py's c_pow). Math.pow differs only where the result is 1 whatever the other operand.
   if (base === 1 || exponent === 0) return 1; // C: pow(1, nan) = 1; JavaScript: NaN
   if (base === -1 && (exponent === Infinity || exponent === -Infinity)) return 1; // C: 1; JavaScript: NaN
   return Math.pow(base, exponent);
 }
 
 function power(x, n) {
-  // x ** n for a constant n, with PyTorch's exact shortcuts (micrograd/_floats.py's _power)
+  // x ** n for a constant n, with PyTorch's exact shortcuts (micrograd/floats.py's power)
   if (n === 2) return x * x;
   if (n === 3) return x * x * x;
   if (n === -1) return 1 / x;

@@ -1,8 +1,8 @@
 """`micrograd graph`: draw the graph of an expression, with the gradient of every variable.
 
-    python -m micrograd.graph_command "(a*b + c).tanh()" --set a=2 b=-3 c=10 --out graph.svg
+    micrograd graph "(a*b + c).tanh()" --set a=2 b=-3 c=10 --out graph.svg
 
-builds the expression from Values (parsed, never evaluated: see micrograd.expression), runs backward(), writes the
+builds the expression from Values (parsed, never evaluated: see expression.py), runs backward(), writes the
 picture and prints the output and each variable's gradient. Errors are one line on stderr and exit status 2.
 """
 
@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from micrograd._messages import OneLineErrorParser, command_error, one_line
 from micrograd.autograd import Value
-from micrograd.expression import build
+from micrograd.cli.expression import build
+from micrograd.messages import command_error, one_line
 
 FORMATS = ("svg", "png")
 
@@ -71,13 +71,6 @@ def run(args) -> int:
         if args.html:
             print(f"wrote {args.html}")
     return 0
-
-
-def main(argv=None) -> int:
-    """The command on its own: `python -m micrograd.graph_command EXPRESSION --set ...`."""
-    parser = OneLineErrorParser(prog="micrograd graph", description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
 
 
 def _parse_variables(assignments):
@@ -144,7 +137,3 @@ def _output(out, picture_format):
     elif suffix in FORMATS and suffix != picture_format:
         raise ValueError(f"--out {out} ends in .{suffix} but --format is {picture_format}")
     return Path(out), picture_format
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@
 True
 
 The page is one self-contained HTML file: the layout is draw_dot's SVG (so the same size limit applies), the CSS and
-JavaScript are inlined from micrograd/page_assets, and nothing is loaded from the network. Its JavaScript replays
+JavaScript are inlined from micrograd/viz/page_assets, and nothing is loaded from the network. Its JavaScript replays
 `backward()` edge by edge from the local derivatives the engine stored, and, when a leaf is edited, recomputes every
 node with an operation table that mirrors micrograd/autograd.py (page_assets/page.js).
 """
@@ -22,7 +22,8 @@ import webbrowser
 from importlib import resources
 from pathlib import Path
 
-from micrograd.autograd import _Cut, _OneOver, _topological_order
+from micrograd.autograd import Cut, OneOver, topological_order
+from micrograd.viz.dot import MAX_NODES, draw_dot, op_text, trace
 
 LANGUAGES = ("en", "pt-BR")
 
@@ -61,21 +62,19 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     micrograd.viz.MAX_NODES), `parameters` and `rankdir` are draw_dot's: a graph too big for draw_dot is refused
     with the same ValueError. Needs Graphviz's `dot` program, as draw_dot's pictures do.
     """
-    from micrograd import viz  # here: viz.py imports this module to offer to_html and show
-
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
     if max_nodes is None:
-        max_nodes = viz.MAX_NODES
-    dot = viz.draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters)  # checks root and size
+        max_nodes = MAX_NODES
+    dot = draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters)  # checks root and size
     svg = dot.pipe(format="svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE (which names a URL): the SVG is inline
     svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
         ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
-    nodes, _ = viz.trace(root)
-    graph = _graph_data(root, nodes, parameters, viz._op_text)
-    assets = resources.files("micrograd") / "page_assets"
+    nodes, _ = trace(root)
+    graph = _graph_data(root, nodes, parameters)
+    assets = resources.files("micrograd.viz") / "page_assets"
     title = f"micrograd: {root.label or 'graph'}"
     parts = {
         "language": language,
@@ -120,7 +119,7 @@ def _in_jupyter():
     return shell is not None and "IPKernelApp" in shell.config
 
 
-def _graph_data(root, nodes, parameters, op_text):
+def _graph_data(root, nodes, parameters):
     """What the page's JavaScript needs, node by node, in trace() order (node i is `v{i}` in the SVG)."""
     index = {id(node): i for i, node in enumerate(nodes)}
     parameter_ids = {id(p) for p in parameters}
@@ -140,7 +139,7 @@ def _graph_data(root, nodes, parameters, op_text):
         values.append(value)
     return {
         "values": values,
-        "order": [index[id(node)] for node in _topological_order(root)],  # the order backward() uses
+        "order": [index[id(node)] for node in topological_order(root)],  # the order backward() uses
         "backwardHasRun": root.grad != 0,  # backward() sets it to 1; before, it is 0
     }
 
@@ -163,9 +162,9 @@ def _folded_constant(node):
 
 def _local_grad(local_grad):
     """A local derivative for the page: a number, or how backward() applies the two that are not plain numbers."""
-    if isinstance(local_grad, _OneOver):  # 1/x where it is not a normal float, applied as grad / x
+    if isinstance(local_grad, OneOver):  # 1/x where it is not a normal float, applied as grad / x
         return {"over": local_grad.x}
-    if isinstance(local_grad, _Cut):  # 0, whatever the gradient (even inf or nan)
+    if isinstance(local_grad, Cut):  # 0, whatever the gradient (even inf or nan)
         return {"cut": True}
     return local_grad
 

@@ -1,4 +1,4 @@
-"""A model's weights as a safetensors file: what micrograd.save and micrograd.load do for a path ending in .safetensors.
+"""The safetensors model file: what micrograd.save and micrograd.load do for a path ending in .safetensors.
 
 safetensors is a plain layout: 8 bytes giving the header's length (little-endian), the header (JSON: each tensor's
 dtype, shape and byte range, and a "__metadata__" object of strings), then the tensors' raw little-endian numbers.
@@ -17,17 +17,10 @@ import json
 import math
 import struct
 
-from micrograd._messages import cut_repr
-from micrograd.interop import torch_layout
+from micrograd.files.description import FORMAT, VERSION, architecture_of, check_keys, torch_layout, untrained_model
+from micrograd.files.json_format import strict_json
 from micrograd.layers import MLP
-from micrograd.serialization import (
-    FORMAT,
-    VERSION,
-    _architecture_of,
-    _check_keys,
-    _untrained_model,
-    strict_json,
-)
+from micrograd.messages import cut_repr
 
 DTYPES = {"F64": "d", "F32": "f"}  # what we read (struct format letters); we write F64, PyTorch's float32 is F32
 ARCHITECTURE = ("class", "nin", "nouts", "activation")
@@ -39,7 +32,7 @@ def to_bytes(model):
         raise ValueError("a .safetensors file holds a model's weights only; save the optimizer too in a .json file")
     if not isinstance(model, MLP):
         raise TypeError(f"save() needs an MLP, got {type(model).__name__}")
-    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(_architecture_of(model))}
+    metadata = {"format": FORMAT, "version": str(VERSION), "model": json.dumps(architecture_of(model))}
     header, tensors, offset = {"__metadata__": metadata}, [], 0
     for name, shape, values in torch_layout(model):
         numbers = [v.data for v in values]
@@ -64,7 +57,7 @@ def from_bytes(raw):
         raise ValueError(f"its header length ({header_length} bytes) runs past the end of the file")
     header = _parse_header(raw[8 : 8 + header_length])
     buffer = raw[8 + header_length :]
-    model = _untrained_model(_architecture(header.pop("__metadata__", None)))
+    model = untrained_model(_architecture(header.pop("__metadata__", None)))
     layout = torch_layout(model)
     expected = {name for name, _, _ in layout}
     for name in header:
@@ -75,7 +68,7 @@ def from_bytes(raw):
         if name not in header:
             raise ValueError(f"it has no tensor {name!r}")
         info = header[name]
-        _check_keys(info, f"tensor {name!r}", required={"dtype", "shape", "data_offsets"})
+        check_keys(info, f"tensor {name!r}", required={"dtype", "shape", "data_offsets"})
         if info["shape"] != shape:
             raise ValueError(f"tensor {name!r} has shape {cut_repr(info['shape'])}, expected {shape}")
         letter = DTYPES.get(info["dtype"]) if isinstance(info["dtype"], str) else None
@@ -116,10 +109,10 @@ def _parse_header(text):
 
 
 def _architecture(metadata):
-    """The {"class", "nin", "nouts", "activation"} that the file's metadata gives, for _untrained_model to check."""
+    """The {"class", "nin", "nouts", "activation"} that the file's metadata gives, for untrained_model to check."""
     if metadata is None:
         raise ValueError("it has no __metadata__, so not the architecture a micrograd model needs")
-    _check_keys(metadata, "__metadata__", required={"format", "version", "model"})
+    check_keys(metadata, "__metadata__", required={"format", "version", "model"})
     if metadata["format"] != FORMAT:
         raise ValueError(f"its format tag is {cut_repr(metadata['format'])}, expected {FORMAT!r}")
     if metadata["version"] != str(VERSION):
@@ -127,7 +120,7 @@ def _architecture(metadata):
     if not isinstance(metadata["model"], str):
         raise ValueError("the metadata's model must be a string of JSON, as safetensors metadata holds strings")
     architecture = strict_json(metadata["model"], "the metadata's model")
-    _check_keys(architecture, "the metadata's model", required=set(ARCHITECTURE))
+    check_keys(architecture, "the metadata's model", required=set(ARCHITECTURE))
     return architecture
 
 

@@ -1,14 +1,14 @@
 """Float arithmetic with PyTorch's (C's) answers where Python's math module would raise: log(0) is -inf, exp(1000) is
 inf, (-8) ** (1/3) is nan, 1 / 0 is inf. The engine (micrograd/autograd.py) computes every result and local derivative
-with these."""
+with these, and the compiled programs (micrograd/compiler/) replay them."""
 
 import math
 import numbers
 
-from micrograd._messages import short_repr
+from micrograd.messages import short_repr
 
 
-def _div(a, b):
+def divide(a, b):
     """a / b, with ±inf or nan for a zero divisor instead of ZeroDivisionError."""
     try:
         return a / b
@@ -18,7 +18,7 @@ def _div(a, b):
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
-def _pow(base, exponent):
+def c_pow(base, exponent):
     """base ** exponent as C's pow computes it: nan for a negative base and a fractional exponent, ±inf on overflow."""
     try:
         return math.pow(base, exponent)
@@ -32,41 +32,41 @@ def _pow(base, exponent):
     return -math.inf if negative else math.inf
 
 
-def _power(x, n):
+def power(x, n):
     """x ** n for a constant n, as PyTorch computes it: exact shortcuts for the common exponents, C's pow otherwise."""
     if n == 2:
         return x * x
     if n == 3:
         return x * x * x
     if n == -1:
-        return _div(1.0, x)
+        return divide(1.0, x)
     if n == -2:
-        return _div(1.0, x * x)
+        return divide(1.0, x * x)
     if n == 0.5:
-        return _sqrt(x)
+        return sqrt(x)
     if n == -0.5:
-        return _div(1.0, _sqrt(x))
-    return _pow(x, n)
+        return divide(1.0, sqrt(x))
+    return c_pow(x, n)
 
 
-def _sqrt(x):
+def sqrt(x):
     return math.sqrt(x) if x >= 0 else math.nan  # sqrt(-0.0) is -0.0, as in C
 
 
-def _exp(x):
+def exp(x):
     try:
         return math.exp(x)
     except OverflowError:
         return math.inf
 
 
-def _log(x):
+def log(x):
     if x > 0:
         return math.log(x)
     return -math.inf if x == 0 else math.nan  # log(0) = -inf; log of a negative number (or nan) = nan
 
 
-def _number(x):
+def float_or_none(x):
     """x as a float if it is a real number (int, float, bool, Fraction, numpy scalar...), else None."""
     if type(x) is float:
         return x

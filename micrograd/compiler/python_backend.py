@@ -1,0 +1,217 @@
+"""The python backend of compile(): a Trace written as straight-line Python, forward then backward, one line per
+operation and then one per gradient (`a_grad = a_grad + b * out_grad`, as Google's Tangent prints derivatives), turned
+into a function by Python's own `compile()`. No dependencies, and bit for bit eager's answers: the same operations on
+the same floats in the same order.
+"""
+
+import builtins
+import keyword
+import math
+import re
+
+from micrograd import floats
+from micrograd.autograd import Value, one_over
+from micrograd.custom_ops import CUSTOM_OPS
+
+
+def _names(trace):
+    """A Python name for every slot: the Value's label (made a valid, unique identifier), else x0, x1… for leaves
+    and v0, v1… for the rest. A name's gradient is name + "_grad", which must not clash either."""
+    taken = set(_HELPERS) | {"data", "grads", "program", "min", "abs"} | set(_custom_helpers(trace))
+    names = []
+    for slot in range(len(trace.leaves) + len(trace)):
+        name = re.sub(r"\W", "_", trace.names.get(slot, ""))
+        if not name:
+            name = f"x{slot}" if slot < len(trace.leaves) else f"v{slot - len(trace.leaves)}"
+        elif name[0].isdigit() or keyword.iskeyword(name):
+            name = "v_" + name
+        candidate, n = name, 1
+        while candidate in taken or candidate + "_grad" in taken:
+            candidate, n = f"{name}_{n}", n + 1
+        taken.update((candidate, candidate + "_grad"))
+        names.append(candidate)
+    return names
+
+
+def _literal(x):
+    """A float as Python source that gives it back exactly."""
+    return repr(x) if math.isfinite(x) else {math.inf: "inf", -math.inf: "-inf"}.get(x, "nan")
+
+
+def _power_source(x, n):
+    """x ** n for a number n, as the engine computes it (floats.power)."""
+    shortcuts = {2.0: f"{x} * {x}", 3.0: f"{x} * {x} * {x}", -1.0: f"div(1.0, {x})", -2.0: f"div(1.0, {x} * {x})"}
+    shortcuts.update({0.5: f"sqrt({x})", -0.5: f"div(1.0, sqrt({x}))"})
+    return shortcuts.get(n, f"pow({x}, {_literal(n)})")
+
+
+def _is_call(source):
+    return re.fullmatch(r"\w+\(.*\)", source) is not None
+
+
+def _custom_name(op):
+    """A Python name for a custom op: other characters are written as their code ("my-op" -> "op_my_2d_op")."""
+    return "op_" + re.sub(r"\W", lambda match: f"_{ord(match.group()):x}_", op)
+
+
+_TERMS_PER_LINE = 16  # a long sum is split over several lines: Python's compiler recurses once per `+` of a line
+
+
+def _sum_lines(out, start, terms):
+    """out = start + terms[0] + terms[1] + …, left to right as the engine adds, a few terms per line."""
+    lines, total = [], start
+    for i in range(0, len(terms), _TERMS_PER_LINE):
+        lines.append(f"{out} = {' + '.join([total, *terms[i : i + _TERMS_PER_LINE]])}")
+        total = out
+    return lines or [f"{out} = {start}"]
+
+
+_ONE_LINERS = {  # the other operations: (input names, constant) -> source, one line each
+    "mul": lambda x, c: f"{x[0]} * {x[1] if c is None else _literal(c)}",
+    "div": lambda x, c: f"div({x[0]}, {x[1] if c is None else _literal(c)})",
+    "pow": lambda x, c: f"pow({x[0]}, {x[1]})",
+    "power": lambda x, c: _power_source(x[0], c),
+    "relu": lambda x, c: f"0.0 if {x[0]} < 0 else {x[0]}",
+    "tanh": lambda x, c: f"tanh({x[0]})",
+    "sigmoid": lambda x, c: f"1 / (1 + exp(-{x[0]}))",
+    "exp": lambda x, c: f"exp({x[0]})",
+    "log": lambda x, c: f"log({x[0]})",
+    "reciprocal": lambda x, c: f"div(1.0, {x[0]})",
+    # losses.py: (1 - t)·x - log σ(x), with log σ(x) = min(x, 0) - log1p(exp(-|x|))
+    "bce_with_logits": lambda x, c: f"(1 - {x[1]}) * {x[0]} - (min({x[0]}, 0.0) - log1p(exp(-abs({x[0]}))))",
+    "custom": lambda x, c: f"{_custom_name(c)}({', '.join(x)})",
+}
+
+
+def _forward_lines(equation, out, x):
+    """Python lines that compute `equation` into the name `out`, from the names `x` of its inputs."""
+    op, c = equation.op, equation.constant
+    if op == "add":
+        return [f"{out} = {x[0]} + {x[1] if c is None else _literal(c)}"]
+    if op == "sum":  # the engine starts from 0.0 and adds Values and numbers in the order it was given them
+        terms, numbers = [], list(c)
+        for i, name in enumerate(x):
+            terms += [_literal(number) for position, number in numbers if position == i]
+            terms.append(name)
+        terms += [_literal(number) for position, number in numbers if position == len(x)]
+        return _sum_lines(out, "0.0", terms)
+    if op == "linear":  # bias + w0 * x0 + w1 * x1 + …, children being (*inputs, *weights, bias)
+        n = len(x) // 2
+        return _sum_lines(out, x[-1], [f"{w} * {xi}" for xi, w in zip(x[:n], x[n : 2 * n])])
+    return [f"{out} = {_ONE_LINERS[op](x, c)}"]
+
+
+def _chain_rule_terms(equation, out, x):
+    """(input index, contribution to its gradient as source) for each gradient that flows: the engine's local
+    derivative times the gradient `g` of the result, computed exactly as backward() computes it; a term of a sum."""
+    op, c, g = equation.op, equation.constant, out + "_grad"
+    if op in ("add", "sum"):
+        return [(i, g) for i in range(len(x))]
+    if op == "mul":
+        if c is not None:
+            return [(0, f"{_literal(c)} * {g}")]
+        return [(0, f"{x[1]} * {g}"), (1, f"{x[0]} * {g}")]
+    if op == "div":  # d/da = 1/b as the engine's one_over(b): g / b where 1/b is not a normal float; d/db = -(a/b)/b
+        if c is not None:  # one_over(c) is known now
+            reciprocal = one_over(c)
+            contribution = f"{_literal(reciprocal)} * {g}" if type(reciprocal) is float else f"div({g}, {_literal(c)})"
+            return [(0, contribution)]
+        return [(0, f"one_over({x[1]}) * {g}"), (1, f"-div({out}, {x[1]}) * {g}")]
+    if op == "pow":  # a cut where b == 0; d/db is 0 where a == 0 and b >= 0 (0 * nan would be nan)
+        a, b = x
+        return [
+            (0, f"(0.0 if {b} == 0 else {b} * pow({a}, {b} - 1) * {g})"),
+            (1, f"(0.0 if {a} == 0 and {b} >= 0 else {out} * log({a})) * {g}"),
+        ]
+    if op == "power":  # x ** 0 is a constant: no gradient flows
+        if c == 0:
+            return []
+        power = _power_source(x[0], c - 1)  # n * x ** (n - 1), that product first, as the engine computes it
+        return [(0, f"{_literal(c)} * {power if _is_call(power) else f'({power})'} * {g}")]
+    if op == "relu":  # backward() skips x <= 0 (a cut, not a multiplication by 0; nan passes): -0.0 adds nothing
+        return [(0, f"(-0.0 if {x[0]} <= 0 else {g})")]
+    if op == "linear":
+        n = len(x) // 2
+        to_inputs = [(i, f"{x[n + i]} * {g}") for i in range(n)]  # d/dx_i = w_i
+        to_weights = [(n + i, f"{x[i]} * {g}") for i in range(n)]  # d/dw_i = x_i
+        return to_inputs + to_weights + [(2 * n, g)]
+    if op == "bce_with_logits":  # d/dx = σ(x) - t, d/dt = -x
+        return [(0, f"(1 / (1 + exp(-{x[0]})) - {x[1]}) * {g}"), (1, f"-{x[0]} * {g}")]
+    if op == "custom":
+        derivatives = f"{_custom_name(c)}_grads({', '.join(x)})"
+        return [(i, f"{derivatives}[{i}] * {g}") for i in range(len(x))]
+    contribution = {
+        "tanh": f"(1 - {out} * {out}) * {g}",
+        "sigmoid": f"{out} * (1 - {out}) * {g}",
+        "exp": f"{out} * {g}",
+        "log": f"one_over({x[0]}) * {g}",  # 1/x, as the engine applies it
+        "reciprocal": f"-({out} * {out}) * {g}",
+    }
+    return [(0, contribution[op])]
+
+
+def _gradient_terms(trace, equations, names):
+    """For every slot, the chain-rule terms of its gradient as source, in the order backward() adds them: the
+    operations from the last to the first, and each operation's inputs in order."""
+    terms = [[] for _ in range(len(trace.leaves) + len(equations))]
+    terms[trace.outputs[0]].append("1.0")  # d(output)/d(output), first, as backward() starts with it
+    for equation in reversed(equations):
+        x = [names[slot] for slot in equation.inputs]
+        for i, term in _chain_rule_terms(equation, names[equation.output], x):
+            terms[equation.inputs[i]].append(term)
+    return terms
+
+
+def python_source(trace):
+    """The traced program as the source of a Python function `program(data, grads)`: the leaves' numbers and
+    gradients in, the outputs' numbers and the leaves' new gradients out. Forward lines, one per operation; then
+    backward lines, one per gradient: the sum of its chain-rule terms, each operation's gradient before its inputs'."""
+    names = _names(trace)
+    leaves = names[: len(trace.leaves)]
+    grad_names = [name + "_grad" for name in leaves]
+    comma = "," * (len(leaves) == 1)  # `a, = data` unpacks a list of one
+    lines = ["def program(data, grads):", f"    {', '.join(leaves)}{comma} = data"]
+    lines.append(f"    {', '.join(grad_names)}{comma} = grads")
+    lines.append("    # forward")
+    equations = trace.equations()
+    for equation in equations:
+        x = [names[slot] for slot in equation.inputs]
+        lines += ["    " + line for line in _forward_lines(equation, names[equation.output], x)]
+    lines.append("    # backward: as backward(), a gradient starts at 0.0 (a leaf's at its .grad) and adds each term")
+    terms = _gradient_terms(trace, equations, names)
+    backward = []
+    for equation in reversed(equations):
+        grad_name = names[equation.output] + "_grad"
+        if terms[equation.output] == ["1.0"]:  # the output: 0.0 + 1.0 is 1.0
+            backward.append(f"{grad_name} = 1.0")
+        else:  # 0.0 + t is not always t: 0.0 + -0.0 is 0.0
+            backward += _sum_lines(grad_name, "0.0", terms[equation.output])
+    for slot, grad_name in enumerate(grad_names):
+        if terms[slot]:
+            backward += _sum_lines(grad_name, grad_name, terms[slot])
+    lines += ["    " + line for line in backward]
+    outputs = ", ".join(names[slot] for slot in trace.outputs)
+    lines.append(f"    return ({outputs},), [{', '.join(grad_names)}]")
+    return "\n".join(lines) + "\n"
+
+
+# The engine's float helpers, under short names: the generated code computes exactly what the engine computes.
+_HELPERS = {"div": floats.divide, "pow": floats.c_pow, "sqrt": floats.sqrt, "exp": floats.exp, "log": floats.log}
+_HELPERS.update({"tanh": math.tanh, "one_over": one_over, "log1p": math.log1p, "inf": math.inf, "nan": math.nan})
+
+
+def _custom_helpers(trace):
+    """The forward function and local derivatives (as numbers) of each custom op in the trace, by generated name."""
+    helpers = {}
+    for op in set(trace.ops) & set(CUSTOM_OPS):
+        forward_number, local_grads_of = CUSTOM_OPS[op]
+        helpers[_custom_name(op)] = forward_number
+        helpers[_custom_name(op) + "_grads"] = lambda *numbers, of=local_grads_of: of(tuple(map(Value, numbers)))
+    return helpers
+
+
+def python_backend(trace):
+    """The traced program as a Python function, compiled from `python_source(trace)`."""
+    namespace = {**_HELPERS, **_custom_helpers(trace)}
+    exec(builtins.compile(python_source(trace), "<micrograd program>", "exec"), namespace)
+    return namespace["program"]

@@ -4,6 +4,7 @@
 demo:
 	@bash scripts/setup.sh viz
 	.venv/bin/micrograd demo
+	@echo "Then: make notebooks opens notebook 01, the tour, in JupyterLab (make notebooks-pt: in Portuguese)."
 
 # The notebooks in JupyterLab, from notebooks/01-main.ipynb (NOTEBOOKS_HEADLESS=1: check they open, without a browser).
 .PHONY: notebooks notebooks-pt

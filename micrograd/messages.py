@@ -2,6 +2,7 @@
 anything, line breaks included)."""
 
 import argparse
+import re
 import sys
 
 
@@ -34,8 +35,45 @@ def command_error(command, message, status=2):
     return status
 
 
+# argparse's messages and our argument types', in Portuguese: (English pattern, Portuguese), applied in this order.
+PORTUGUESE_USAGE = [
+    (r"^argument (\S+): ", r"argumento \1: "),
+    (r"invalid choice: (.*) \(choose from (.*)\)$", r"opção inválida: \1 (as opções são \2)"),
+    (r"invalid (\w+) value: (.*)$", r"valor inválido para \1: \2"),
+    (r"^the following arguments are required: ", "faltam os argumentos: "),
+    (r"^unrecognized arguments: ", "argumentos não reconhecidos: "),
+    (r"expected one argument$", "falta o valor"),
+    (r"expected at least one argument$", "falta ao menos um valor"),
+    (r"expected a whole number, got ", "era esperado um número inteiro, veio "),
+    (r"expected a number from (\S+) to (\S+), got ", r"era esperado um número de \1 a \2, veio "),
+    (r"expected a positive number, got ", "era esperado um número positivo, veio "),
+    (r"expected a number, got ", "era esperado um número, veio "),
+    (r"expected a directory, got an empty name", "era esperada uma pasta, veio um nome vazio"),
+    (r"expected sizes like 16,16, got ", "eram esperados tamanhos como 16,16, veio "),
+    (r"layer sizes must be at least 1, got ", "os tamanhos das camadas devem ser pelo menos 1, veio "),
+]
+
+
+def usage_language(argv):
+    """ "pt" when the command line asks for Portuguese (--lang pt or --lang=pt), else "en": the language of the errors
+    found while reading that same command line."""
+    argv = list(argv)
+    asks = any(a == "--lang=pt" or (a == "--lang" and b == "pt") for a, b in zip(argv, argv[1:] + [""]))
+    return "pt" if asks else "en"
+
+
 class OneLineErrorParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, like the commands' other errors (argparse adds the usage)."""
+    """An argument parser whose errors are one line, like the commands' other errors (argparse adds the usage), in
+    English or, with `language="pt"`, in Portuguese."""
+
+    def __init__(self, *args, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = language
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")  # an argument may hold a line break
+        message = one_line(message)  # an argument may hold a line break
+        if self.language == "pt":
+            for english, portuguese in PORTUGUESE_USAGE:
+                message = re.sub(english, portuguese, message)
+            self.exit(2, f"{self.prog}: erro: {message}\n")
+        self.exit(2, f"{self.prog}: error: {message}\n")

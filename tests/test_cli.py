@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_demo_shows_a_progress_bar_with_loss_and_accuracy(tmp_path):
     status, out, err = run_micrograd("demo", "--steps", "3", "--out", str(tmp_path))
     assert status == 0, err
     assert "3/3" in err and "loss=" in err and "accuracy=" in err
-    assert out.splitlines()[-1].startswith("final accuracy: ")
+    assert out.splitlines()[-2].startswith("final accuracy: ") and out.splitlines()[-1].startswith("Next: open ")
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,26 @@ def test_bad_arguments_give_one_line_on_stderr_and_status_2(tmp_path, args, comp
     assert status == 2
     assert len(err.strip().splitlines()) == 1, err
     assert complaint in err and "Traceback" not in err
+
+
+def test_demo_in_portuguese_speaks_portuguese_and_writes_the_portuguese_page(tmp_path):
+    status, out, err = run_micrograd("demo", "--steps", "2", "--quiet", "--lang", "pt", "--out", "saida", cwd=tmp_path)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert "salvo saida/neuron.html" in lines and re.fullmatch(r"acurácia final: \d+,\d%", lines[-2])
+    assert lines[-1].startswith("A seguir: abra saida/neuron.html num navegador e tecle →")
+    assert '<html lang="pt-BR">' in (tmp_path / "saida" / "neuron.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["demo", "--lang", "pt", "--steps", "x"], "micrograd demo: erro: argumento --steps: era esperado um número"),
+        (["demo", "--lang=pt", "--bad"], "micrograd: erro: argumentos não reconhecidos: --bad"),
+        (["graph", "--lang", "pt"], "micrograd graph: erro: faltam os argumentos: expression"),
+        (["train", "--lang", "pt", "--dataset", "x"], "micrograd train: erro: argumento --dataset: opção inválida"),
+    ],
+)
+def test_usage_errors_under_lang_pt_are_one_portuguese_line(tmp_path, args, complaint):
+    status, out, err = run_micrograd(*args, cwd=tmp_path)
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and err.startswith(complaint)

@@ -104,3 +104,16 @@ def test_demo_in_portuguese_speaks_portuguese_and_writes_the_portuguese_page(tmp
 def test_usage_errors_under_lang_pt_are_one_portuguese_line(tmp_path, args, complaint):
     status, out, err = run_micrograd(*args, cwd=tmp_path)
     assert status == 2 and out == "" and len(err.splitlines()) == 1 and err.startswith(complaint)
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["demo", "--out", "a_file"], "micrograd demo: erro: --out a_file é um arquivo, não uma pasta"),
+        (["graph", "a*b", "--set", "a=1", "b=x"], "micrograd graph: erro: --set b= precisa de um número, veio 'x'"),
+    ],
+)
+def test_the_commands_own_errors_under_lang_pt_are_in_portuguese(tmp_path, args, complaint):
+    (tmp_path / "a_file").write_text("kept")
+    status, out, err = run_micrograd(*args, "--lang", "pt", cwd=tmp_path)
+    assert status == 2 and err.splitlines() == [complaint] and (tmp_path / "a_file").read_text() == "kept"

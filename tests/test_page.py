@@ -186,6 +186,8 @@ def test_every_box_is_named_and_small_numbers_are_never_shown_as_zero(open_page)
     driver.find_element(By.ID, "result").click()
     boxes = [g.get_attribute("aria-label") for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.node[tabindex]")]
     assert boxes == ["… * 0.001", "log((x * 2.46) + 1)", "(x * 2.46) + 1", "x * 2.46", "x"]
+    tooltips = driver.execute_script("return [...document.querySelectorAll('#graph title')].map((t) => t.textContent)")
+    assert not [tip for tip in tooltips if re.search(r"\bv\d|%3|_node", tip)]  # no internal name, anywhere
     texts = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
     assert {"data 2.46e-8", "data 2.46e-5", "data 1e-5", "grad 1e-3"} <= set(texts)
     assert not any(t.endswith(" 0.0000") for t in texts)  # no number here is 0

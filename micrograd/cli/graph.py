@@ -70,7 +70,7 @@ def run(args) -> int:
         except _MissingGraphviz as missing:
             skipped = missing
     except (ValueError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
-        return command_error("graph", error)
+        return command_error("graph", error, language=args.lang)
     print(f"{TEXT['output'][args.lang]}: {out.data:.6g}")
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")

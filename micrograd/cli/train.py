@@ -261,7 +261,7 @@ def run_demo(args):
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return command_error("demo", error, status=2)
+        return command_error("demo", error, status=2, language=args.lang)
     with staging:
         X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
         random.seed(1337)  # the original's initial weights
@@ -297,11 +297,11 @@ def run_train(args):
             f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
     if problem:
-        return command_error("train", problem, status=2)
+        return command_error("train", problem, status=2, language=args.lang)
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return command_error("train", error, status=2)
+        return command_error("train", error, status=2, language=args.lang)
     with staging:
         X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
         random.seed(args.seed)
@@ -320,14 +320,14 @@ def _train_and_write(command, staging, args, training, model, optimizer, X, y, l
             history = fit(model, X, y, loss_name, optimizer, on_step=on_step, **training)
     except TrainingDiverged as error:
         advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-        return command_error(command, f"training diverged: {error}; {advice}", status=1)
+        return command_error(command, f"training diverged: {error}; {advice}", status=1, language=args.lang)
     accuracy = sum(prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
         skipped = _write_outputs(staging.path, model, optimizer, X, y, history, args.lang)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
         staging.publish(OUTPUT_NAMES)
     except OSError as error:  # e.g. the disk is full
-        return command_error(command, f"writing the outputs failed: {error}", status=1)
+        return command_error(command, f"writing the outputs failed: {error}", status=1, language=args.lang)
     for name in written:
         print(TEXT["wrote"][args.lang].format(path=staging.out / name))
     if skipped:

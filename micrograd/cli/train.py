@@ -50,6 +50,7 @@ TEXT = {  # what the commands print, in each language of --lang
     },
     "skipped": {"en": "micrograd: skipped {names}: {notes}", "pt": "micrograd: {names} não foram criados: {notes}"},
     "need": {"en": "they need {missing}: {command}", "pt": "eles precisam de {missing}: {command}"},
+    "and": {"en": " and ", "pt": " e "},
     "training": {"en": "training", "pt": "treino"},
     "step": {"en": "step", "pt": "passo"},
 }
@@ -201,7 +202,7 @@ def _write_outputs(directory, model, optimizer, X, y, history, lang):
         skipped += ["neuron.svg", "neuron.html"]
         notes.append(one_line(error))
     if missing:
-        notes.insert(0, TEXT["need"][lang].format(missing=" + ".join(missing), command=VIZ_EXTRA))
+        notes.insert(0, TEXT["need"][lang].format(missing=TEXT["and"][lang].join(missing), command=VIZ_EXTRA))
     return TEXT["skipped"][lang].format(names=", ".join(skipped), notes="; ".join(notes)) if skipped else None
 
 

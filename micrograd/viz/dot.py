@@ -206,7 +206,7 @@ def value_names(root, nodes):
         if len(names[id(node)]) > NAME_LENGTH:  # keep the inputs whose names are short: … + b, tanh(n)
             names[id(node)] = _expression(node, [name if len(name) <= 4 else "…" for name in inputs])
         if len(names[id(node)]) > NAME_LENGTH:
-            names[id(node)] = f"{node._op}(…)"
+            names[id(node)] = "sum(…)" if node._op == "+" else f"{node._op}(…)"
     return [names[id(node)] or f"v{i}" for i, node in enumerate(nodes)]
 
 

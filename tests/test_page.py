@@ -171,6 +171,8 @@ def test_the_page_opens_at_step_0_with_a_hint_and_pythons_result_one_click_away(
     hint = driver.find_element(By.ID, "explanation")
     assert hint.is_displayed() and hint.text.startswith("Press → or Step ▶ to start")
     assert driver.find_element(By.ID, "no-backward").is_displayed() is False
+    legend = [item.text for item in driver.find_elements(By.CSS_SELECTOR, ".legend li") if item.is_displayed()]
+    assert legend == ["leaf: a number you gave", "computed from its inputs", "cut edge: no gradient flows back"]
     driver.find_element(By.ID, "result").click()  # backward() ran in Python: its result is one click away
     assert_page_matches(driver, out, rel=0)
     boxes = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
@@ -519,6 +521,7 @@ def test_demo_page_is_the_lectures_neuron_from_step_0_to_pythons_gradients(open_
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "out" / "neuron.html").as_uri())
     assert text(browser, "position") == "step 0 of 15"  # 5 forward, the seed, 9 edges
+    assert browser.find_element(By.ID, "legend-parameter").text == "parameter: a leaf that training changes"
     names = browser.execute_script(
         "return [...document.querySelectorAll('#values tbody tr')].map((r) => r.cells[0].textContent)"
     )

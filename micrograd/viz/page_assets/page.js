@@ -1,5 +1,5 @@
 // The page of a micrograd graph. GRAPH (written by micrograd/viz/page.py) holds, for each Value v0, v1, ... of the SVG,
-// its label, data, grad, operation, children and the local derivatives the engine stored; `order` is the topological
+// its name, data, grad, operation and formula, children and the local derivatives the engine stored; `order` is the topological
 // order that Value.backward() uses. Everything on the page is recomputed from those, in this file, with no network.
 "use strict";
 
@@ -613,5 +613,6 @@ svg.style.minWidth = svg.viewBox.baseVal.width + "px";
 
 buildSteps();
 $("result").hidden = !GRAPH.backwardHasRun; // a graph whose backward() ran may jump to its result
+$("legend-parameter").hidden = !values.some((v) => v.parameter);
 position = 0; // always from the start: the leaves, then one Value at a time
 setLanguage(language);

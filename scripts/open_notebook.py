@@ -7,6 +7,7 @@ port, and the script checks that it serves the notebook and that the notebook's 
 the server and says so in one line (the tests run it that way; so can a teacher preparing a classroom's machines).
 """
 
+import importlib.util
 import json
 import os
 import secrets
@@ -19,10 +20,6 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-
-import websocket  # websocket-client, which JupyterLab's server needs itself
-
-import micrograd
 
 ROOT = Path(__file__).resolve().parent.parent
 # JupyterLab stays offline: no extension manager that asks a package index, no update check, no news feed
@@ -40,6 +37,8 @@ def jupyterlab():
 
 def run_in_kernel(channels_url, token, code):
     """What `code` prints when the kernel behind `channels_url` (JupyterLab's websocket for it) runs it."""
+    import websocket  # websocket-client, which JupyterLab's server needs itself
+
     connection = websocket.create_connection(channels_url.replace("http", "ws", 1) + f"?token={token}", timeout=60)
     try:
         message_id = uuid.uuid4().hex
@@ -108,6 +107,8 @@ def check_headlessly(notebook):
                 sys.exit(f"open_notebook: JupyterLab's page for {notebook} did not load (HTTP {status})")
             session_body = {"path": notebook, "type": "notebook", "kernel": {"name": "python3"}}
             _, session = request("POST", "/api/sessions", session_body)
+            import micrograd  # the version the kernel must find: this repository's
+
             printed = run_in_kernel(f"{base}/api/kernels/{session['kernel']['id']}/channels", token, KERNEL_CHECK)
             if printed != f"micrograd {micrograd.__version__}\n":
                 sys.exit(f"open_notebook: the notebook's kernel printed {printed!r}, not micrograd's version")
@@ -123,6 +124,8 @@ def main():
         sys.exit("usage: open_notebook.py notebooks/NAME.ipynb")
     if not (ROOT / sys.argv[1]).is_file():
         sys.exit(f"open_notebook: there is no notebook {sys.argv[1]} in {ROOT}")
+    if importlib.util.find_spec("jupyterlab") is None:
+        sys.exit("open_notebook: JupyterLab is not installed in this Python; `make notebooks` installs it")
     notebook = Path(sys.argv[1]).as_posix()
     if os.environ.get("NOTEBOOKS_HEADLESS") == "1":
         check_headlessly(notebook)

@@ -117,3 +117,16 @@ def test_the_commands_own_errors_under_lang_pt_are_in_portuguese(tmp_path, args,
     (tmp_path / "a_file").write_text("kept")
     status, out, err = run_micrograd(*args, "--lang", "pt", cwd=tmp_path)
     assert status == 2 and err.splitlines() == [complaint] and (tmp_path / "a_file").read_text() == "kept"
+
+
+def test_train_writes_the_page_of_a_live_neuron_of_the_trained_model(tmp_path):
+    status, _, err = run_micrograd("train", "--dataset", "xor", "--steps", "3", "--quiet", "--out", "o", cwd=tmp_path)
+    assert status == 0, err
+    page = (tmp_path / "o" / "neuron.html").read_text(encoding="utf-8")
+    graph = json.loads(re.search(r"^const GRAPH = (.*);$", page, re.M)[1])
+    parameters = [value for value in graph["values"] if value["parameter"]]
+    assert [value["name"] for value in parameters] == ["w1", "w2", "b"]
+    assert any(value["grad"] != 0 for value in parameters)  # gradients flow: not a relu at rest
+    first_layer = load(tmp_path / "o" / "model.json")["model"].layers[0]
+    neurons = [[p.data for p in neuron.parameters()] for neuron in first_layer.neurons]
+    assert [value["data"] for value in parameters] in neurons

@@ -1,6 +1,7 @@
 """The `demo` and `train` commands: train an MLP on a built-in dataset, then write its history, pictures, model and the
-page of one neuron into --out, as a set. The neuron is the lecture's, tanh(x1*w1 + x2*w2 + b), whose gradients all
-flow (a neuron of the trained model may well be a relu at rest, with every gradient 0).
+page of one neuron into --out, as a set. The neuron is one whose gradients flow (a relu at rest passes none back, and
+a page of zeros teaches nothing): for `demo` the lecture's, tanh(x1*w1 + x2*w2 + b); for `train` a neuron of the
+trained model's first layer on a training point where it is active.
 
     micrograd demo                      # the original micrograd's moons demo, into ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
@@ -178,7 +179,7 @@ class _TextProgress:
         pass
 
 
-def _write_outputs(directory, model, optimizer, X, y, history, lang):
+def _write_outputs(command, directory, model, optimizer, X, y, history, lang):
     """The per-step CSV, the pictures and the model, in `directory`. Returns one line saying which pictures were
     skipped and what to install, or None."""
     with open(directory / "history.csv", "w", newline="") as f:
@@ -194,7 +195,7 @@ def _write_outputs(directory, model, optimizer, X, y, history, lang):
         skipped += ["decision_boundary.png", "history.png"]
         missing.append("matplotlib")
     try:
-        _draw_neuron(directory / "neuron.svg", lang)
+        _draw_neuron(directory / "neuron.svg", lang, model if command == "train" else None, X)
     except ImportError:
         skipped += ["neuron.svg", "neuron.html"]
         missing.append("graphviz")
@@ -246,14 +247,32 @@ def lecture_neuron():
     return o, [w1, w2, b]
 
 
-def _draw_neuron(path, lang):
-    """The lecture's neuron as a picture at `path` and as the step-by-step page beside it (.html): the same graph."""
+def live_neuron(model, X):
+    """A neuron of `model`'s first layer on the first point of `X` where gradients flow back to its parameters, after
+    backward(): (output, the neuron's parameters), or None where no neuron is active on any point."""
+    for x in X:
+        for neuron in model.layers[0].neurons:
+            output = neuron(x)
+            output.backward()
+            if any(p.grad != 0 for p in neuron.parameters()):
+                return output, neuron.parameters()
+            model.zero_grad()
+    return None
+
+
+def _draw_neuron(path, lang, model, X):
+    """A neuron as a picture at `path` and as the step-by-step page beside it (.html), the same graph: a live neuron of
+    `model` on a point of `X`, or (with no model, or none active) the lecture's."""
     from micrograd.viz import draw_dot, to_html
 
-    output, parameters = lecture_neuron()
-    picture = draw_dot(output, parameters=parameters, stack_fields=True)  # the page's layout
-    path.write_bytes(picture.pipe(format="svg"))
-    to_html(output, path.with_suffix(".html"), parameters=parameters, language=PAGE_LANGUAGE[lang])
+    output, parameters = (model and live_neuron(model, X)) or lecture_neuron()
+    try:
+        picture = draw_dot(output, parameters=parameters, stack_fields=True)  # the page's layout
+        path.write_bytes(picture.pipe(format="svg"))
+        to_html(output, path.with_suffix(".html"), parameters=parameters, language=PAGE_LANGUAGE[lang])
+    finally:
+        if model:
+            model.zero_grad()
 
 
 def run_demo(args):
@@ -324,7 +343,7 @@ def _train_and_write(command, staging, args, training, model, optimizer, X, y, l
         return command_error(command, f"training diverged: {error}; {advice}", status=1, language=args.lang)
     accuracy = sum(prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
-        skipped = _write_outputs(staging.path, model, optimizer, X, y, history, args.lang)
+        skipped = _write_outputs(command, staging.path, model, optimizer, X, y, history, args.lang)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
         staging.publish(OUTPUT_NAMES)
     except OSError as error:  # e.g. the disk is full

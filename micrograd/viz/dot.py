@@ -182,7 +182,7 @@ def box_number(x):
     return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
-NAME_LENGTH = 24  # a longer expression is shortened to its last operation: tanh(…), … + b
+NAME_LENGTH = 28  # a longer expression is shortened to its last operation: tanh(…), … + b
 
 
 def value_names(root, nodes):

@@ -43,6 +43,8 @@ def command_error(command, message, status=2, language="en"):
 PORTUGUESE = [
     (r"^argument (\S+): ", r"argumento \1: "),
     (r"invalid choice: (.*) \(choose from (.*)\)$", r"opção inválida: \1 (as opções são \2)"),
+    (r"invalid int value: (.*)$", r"era esperado um número inteiro, veio \1"),
+    (r"invalid float value: (.*)$", r"era esperado um número, veio \1"),
     (r"invalid (\w+) value: (.*)$", r"valor inválido para \1: \2"),
     (r"^the following arguments are required: ", "faltam os argumentos: "),
     (r"^unrecognized arguments: ", "argumentos não reconhecidos: "),

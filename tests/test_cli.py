@@ -99,7 +99,7 @@ def test_demo_in_portuguese_speaks_portuguese_and_writes_the_portuguese_page(tmp
         (["demo", "--lang=pt", "--bad"], "micrograd: erro: argumentos não reconhecidos: --bad"),
         (["graph", "--lang", "pt"], "micrograd graph: erro: faltam os argumentos: expression"),
         (["train", "--lang", "pt", "--dataset", "x"], "micrograd train: erro: argumento --dataset: opção inválida"),
-        (["train", "--lang", "pt", "--seed", "x"], "micrograd train: erro: argumento --seed: era esperado um número inteiro"),
+        (["train", "--lang", "pt", "--seed", "x"], "micrograd train: erro: argumento --seed: era esperado um número"),
     ],
 )
 def test_usage_errors_under_lang_pt_are_one_portuguese_line(tmp_path, args, complaint):

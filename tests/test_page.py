@@ -23,6 +23,7 @@ from micrograd import Value, custom_op, linear, losses
 from micrograd import sum as value_sum
 from micrograd.cli.train import lecture_neuron
 from micrograd.viz import draw_dot, show, to_html, trace
+from micrograd.viz.dot import box_number
 from micrograd.viz.page import GraphPage
 
 from conftest import HOSTILE_OP_NAMES, run_example, same_float
@@ -511,12 +512,12 @@ def test_the_page_writes_numbers_exactly_as_python_does(open_page):
     grid = python_numbers_grid()
     formats = [(places, style) for places in (0, 2, 4) for style in "fe"]
     page = driver.execute_script(
-        "const [numbers, formats] = arguments;"
-        "return numbers.map(Number).map(x => [pythonRepr(x), ...formats.map(([p, s]) => pythonFormat(x, p, s))])",
+        "const [numbers, formats] = arguments; return numbers.map(Number).map(x => "
+        "[pythonRepr(x), boxNumber(x), ...formats.map(([p, s]) => pythonFormat(x, p, s))])",
         [repr(x).replace("inf", "Infinity").replace("nan", "NaN") for x in grid],
         formats,
     )
-    python = [[repr(x), *(format(x, f".{places}{style}") for places, style in formats)] for x in grid]
+    python = [[repr(x), box_number(x), *(format(x, f".{p}{style}") for p, style in formats)] for x in grid]
     assert page == python
 
 

@@ -231,6 +231,23 @@ def test_a_custom_op_name_is_drawn_as_text_never_as_markup(name):
     assert not re.search(r"<(a|image)\b|href", svg)
 
 
+def test_characters_that_an_svg_cannot_hold_are_drawn_as_python_writes_them():
+    out = custom_op("op\x00\ufffe", lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="a\x01b\ud800"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == ["op\\x00\\ufffe"] and drawn_texts(svg, "v1")[0] == "a\\x01b\\ud800"
+
+
+def test_random_op_names_and_labels_always_give_a_well_formed_svg_without_markup():
+    rng = random.Random(21)
+    alphabet = "<>&\"'\\{}|[]; =\n\t\r NGTHEl#abc019\x00\x01\x7f\x85\xa0\u2028\u200b\ufeff\ufffe\U0001f600"
+    for _ in range(40):
+        name, label = ("".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(2))
+        out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label=label))
+        svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+        ElementTree.fromstring(svg)  # raises unless well-formed
+        assert not re.search(r"<(a|image)\b|href", svg)
+
+
 def test_a_label_keeps_its_entities_and_line_breaks_in_the_picture():
     svg = draw_dot(Value(1.0, label="&lt;&amp;") * Value(2.0, label="two\nlines")).pipe(format="svg", encoding="utf-8")
     assert drawn_texts(svg, "v1")[0] == "&lt;&amp;" and drawn_texts(svg, "v2")[:2] == ["two", "lines"]

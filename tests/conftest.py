@@ -63,6 +63,18 @@ def readme_example(section):
     return code, output
 
 
+# Names a user may give a custom_op, each of which graphviz would read as markup if it reached DOT as it is.
+HOSTILE_OP_NAMES = [
+    '<<TABLE><TR><TD HREF="javascript:alert(1)">click</TD></TR></TABLE>>',  # an HTML-like label with a link
+    '<<IMG SRC="/etc/passwd"/>>',
+    "<b>bold</b>",
+    "ends in a backslash\\",
+    "\\N \\G \\l",  # graphviz's escapes: the node's name, the graph's name, a left-justified line
+    "&lt;&amp;",  # entities, which graphviz decodes
+    'a"b',
+]
+
+
 def run_micrograd(*args, cwd=None, env=None):
     """`python -m micrograd ARGS` in a subprocess, as a user runs the command: (exit status, stdout, stderr)."""
     command = [sys.executable, "-m", "micrograd", *args]

@@ -15,6 +15,8 @@ from micrograd.cli import main as micrograd_main
 from micrograd.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build
 from micrograd.cli.graph import add_arguments, run
 
+from conftest import run_micrograd
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -132,6 +134,25 @@ def test_refuses_anything_but_arithmetic_with_one_line_and_status_2(expression, 
 def test_names_the_undefined_names(in_tmp, capsys):
     assert_refused(["x * a + y * x", "--set", "a=1"], capsys, "undefined names x, y", "--set")
     assert_refused(["open"], capsys, "undefined name open")
+
+
+def test_a_name_is_the_one_written_not_pythons_normalised_one(in_tmp):
+    """Python's parser reads ℕ as N; the command keeps the names the user wrote."""
+    status, out, err = run_micrograd("graph", "ℕ*2", "--set", "ℕ=3", cwd=in_tmp)
+    assert (status, err) == (0, "") and printed_numbers(out) == {"output": 6.0, "ℕ.grad": 2.0}
+    assert ">ℕ<" in (in_tmp / "graph.svg").read_text()
+    out = build("ℕ*N + 𝐚", {name: Value(x, label=name) for name, x in [("ℕ", 2.0), ("N", 3.0), ("𝐚", 0.5)]})
+    assert out.data == 6.5
+
+
+def test_names_that_only_python_would_confuse_are_refused_naming_the_written_one(in_tmp, capsys):
+    assert_refused(["ℕ*2", "--set", "N=3"], capsys, "undefined name ℕ")
+    assert_refused(["ﬁ + fi", "--set", "fi=1"], capsys, "undefined name ﬁ")
+
+
+def test_a_name_written_with_a_combining_accent_is_the_same_name(in_tmp, capsys):
+    assert main(["e\u0301 * 2", "--set", "\u00e9=3"]) == 0  # é as e + combining acute, and as one code point
+    assert printed_numbers(capsys.readouterr().out) == {"output": 6.0, "\u00e9.grad": 2.0}
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,18 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import graphviz
 import pytest
 
-from micrograd import Value, linear
+from micrograd import Value, custom_op, linear
 from micrograd import sum as value_sum
 from micrograd.layers import MLP
 from micrograd.viz import INPUT_COLOR, NOT_FINITE_COLOR, PARAMETER_COLOR, draw_dot, trace
 from micrograd.viz.dot import box_number, value_names
+
+from conftest import HOSTILE_OP_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -206,6 +209,48 @@ def test_labels_with_record_syntax_are_shown_literally():
     dot = draw_dot(Value(1.0, label=weird) * 2)
     svg = dot.pipe(format="svg", encoding="utf-8")
     assert "a{b}|&lt;c&gt;&quot;d\\e" in svg
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn_texts(svg, node_name):
+    """The lines of text that the SVG draws for the DOT node `node_name`."""
+    for group in ElementTree.fromstring(svg).iter(SVG + "g"):
+        title = group.find(SVG + "title")
+        if title is not None and title.text == node_name:
+            return [text.text for text in group.iter(SVG + "text")]
+    raise AssertionError(f"no node {node_name} in the SVG")
+
+
+@pytest.mark.parametrize("name", HOSTILE_OP_NAMES)
+def test_a_custom_op_name_is_drawn_as_text_never_as_markup(name):
+    out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="x"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == [name]
+    assert not re.search(r"<(a|image)\b|href", svg)
+
+
+def test_characters_that_an_svg_cannot_hold_are_drawn_as_python_writes_them():
+    out = custom_op("op\x00\ufffe", lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="a\x01b\ud800"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == ["op\\x00\\ufffe"] and drawn_texts(svg, "v1")[0] == "a\\x01b\\ud800"
+
+
+def test_random_op_names_and_labels_always_give_a_well_formed_svg_without_markup():
+    rng = random.Random(21)
+    alphabet = "<>&\"'\\{}|[]; =\n\t\r NGTHEl#abc019\x00\x01\x7f\x85\xa0\u2028\u200b\ufeff\ufffe\U0001f600"
+    for _ in range(40):
+        name, label = ("".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(2))
+        out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label=label))
+        svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+        ElementTree.fromstring(svg)  # raises unless well-formed
+        assert not re.search(r"<(a|image)\b|href", svg)
+
+
+def test_a_label_keeps_its_entities_and_line_breaks_in_the_picture():
+    svg = draw_dot(Value(1.0, label="&lt;&amp;") * Value(2.0, label="two\nlines")).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v1")[0] == "&lt;&amp;" and drawn_texts(svg, "v2")[:2] == ["two", "lines"]
 
 
 # --- rendering

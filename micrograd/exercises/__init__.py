@@ -31,6 +31,7 @@ class Exercise(NamedTuple):
     names: tuple  # what the learner writes, as named in solutions.py: "slope", "Value.__add__", ...
     needs: tuple  # the exercises whose code this one runs
     check: object  # checks.check_...(namespace, rng), raising checks.Failed
+    seconds: float = 1  # how many of the grader's time limits its check may take (training takes longer)
 
 
 EXERCISES = [
@@ -138,20 +139,26 @@ def exercise(number):
     return EXERCISES[number - 1]
 
 
-def check(number, namespace, lang="en"):
+def check(number, namespace, lang="en", passed=None):
     """Check exercise `number` in `namespace`: a dict such as a notebook's globals(), a module, or the one class or
     function the exercise needs (`check(3, Value)`, `check(1, slope)`).
 
     The exercises it runs first (a Neuron needs your __add__, __mul__, tanh and backward) are checked too, and named
     if they fail. Returns a Result: true if the exercise passes, and a message saying so or naming the mistake.
+    `passed`: {number: Result} of exercises already checked on this namespace, which are not checked again.
     """
     _check_lang(lang)
     checked = exercise(number)
+    passed = {} if passed is None else passed
     for needed in checked.needs:
-        failed = checks.run(EXERCISES[needed - 1].check, namespace, seed=needed)
-        if failed is not None:
+        if needed not in passed:
+            failed = checks.run(EXERCISES[needed - 1].check, namespace, seed=needed)
+            passed[needed] = Result(failed is None, "" if failed is None else failed.message(lang))
+        if not passed[needed]:
             title = EXERCISES[needed - 1].title[lang]
-            fields = {"number": number, "needed": needed, "title": title, "message": failed.message(lang)}
+            message = passed[needed].message
+            message = message[0].lower() + message[1:]
+            fields = {"number": number, "needed": needed, "title": title, "message": message}
             return Result(False, NEEDS[lang].format(**fields))
     failed = checks.run(checked.check, namespace, seed=number)
     if failed is not None:

@@ -209,6 +209,8 @@ class Phrase:
 def _text(value, lang):
     if isinstance(value, Phrase):
         return PHRASES[value.key][lang]
+    if isinstance(value, Described):
+        return value.text(lang)
     if isinstance(value, float):
         return show(value)
     if isinstance(value, list):
@@ -254,21 +256,37 @@ def call(name, function, *args):
     except NotImplementedError:
         raise Failed("not_written", name=name) from None
     except Exception as error:
-        raise Failed("raised", name=name, error=describe(error)) from None
+        raise Failed("raised", name=name, error=Described(error)) from None
 
 
-def describe(error):
-    """An exception in one line: its type, its message and where in the learner's code it happened."""
-    text = error.msg if isinstance(error, SyntaxError) else str(error)  # a SyntaxError's str() repeats the line
-    line = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    where = learner_line(error)
-    return f"{line} ({where})" if where else line
+class Described:
+    """An exception in one line, in either language: its type, its message and where in the learner's code it
+    happened ("line 12: return self.data + other")."""
+
+    LINE = {"en": "line", "pt": "linha"}
+
+    def __init__(self, error):
+        text = error.msg if isinstance(error, SyntaxError) else str(error)  # a SyntaxError's str() repeats the line
+        self.headline = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        self.where = learner_line(error)
+
+    def text(self, lang):
+        if self.where is None:
+            return self.headline
+        lineno, code = self.where
+        where = f"{self.LINE[lang]} {lineno}: {code}" if code else f"{self.LINE[lang]} {lineno}"
+        return f"{self.headline} ({where})"
+
+
+def describe(error, lang="en"):
+    """An exception in one line (see Described)."""
+    return Described(error).text(lang)
 
 
 def learner_line(error):
-    """'line 12: return self.data + other' for the last frame of the traceback that is not ours nor Python's own."""
+    """(line number, code) of the last frame of the traceback that is not ours nor Python's own, or None."""
     if isinstance(error, SyntaxError) and error.lineno:  # the learner's file did not compile: no frame of theirs
-        return _line_text(error.lineno, (error.text or "").strip())
+        return error.lineno, (error.text or "").strip()
     python_paths = tuple({sysconfig.get_paths()[kind] for kind in ("stdlib", "platstdlib", "purelib", "platlib")})
     found = None
     for frame, lineno in traceback.walk_tb(error.__traceback__):
@@ -281,13 +299,9 @@ def learner_line(error):
                 continue
         found = frame, lineno
     if found is None:
-        return ""
+        return None
     frame, lineno = found
-    return _line_text(lineno, linecache.getline(frame.f_code.co_filename, lineno, frame.f_globals).strip())
-
-
-def _line_text(lineno, code):
-    return f"line {lineno}: {code}" if code else f"line {lineno}"
+    return lineno, linecache.getline(frame.f_code.co_filename, lineno, frame.f_globals).strip()
 
 
 def learner_method(obj, name):
@@ -404,7 +418,7 @@ def check_binary(namespace, rng, name, symbol, rule, apply):
     except NotImplementedError:
         raise Failed("not_written", name=name) from None
     except Exception as error:
-        raise Failed("number_operand", name=name, symbol=symbol, error=describe(error)) from None
+        raise Failed("number_operand", name=name, symbol=symbol, error=Described(error)) from None
     if not close(data_of(name, out, value_class), apply(1.5, 2.0)):
         raise Failed("data", name=name, expression=f"1.5 {symbol} 2.0", got=out.data, expected=apply(1.5, 2.0))
 
@@ -648,5 +662,5 @@ def run(check, namespace, seed):
     except Failed as failed:
         return failed
     except Exception as error:
-        return Failed("raised", name="code", error=describe(error))
+        return Failed("raised", name="code", error=Described(error))
     return None

@@ -1,0 +1,135 @@
+"""The child process in which the grader runs one student's file: it checks the exercises it is asked for and
+reports each verdict on a pipe, one JSON line each, to the grader (grader.py), which enforces the time limit.
+
+What the student's code cannot do here, and why:
+- import micrograd (our solutions and our engine would pass every check): the modules the checks need are loaded
+  first, then dropped from sys.modules, so an import of any `micrograd...` name, by a statement, `__import__`,
+  importlib or a string given to exec, is a fresh import, which an audit hook refuses;
+- open a file of micrograd's package (reading solutions.py from disk, or importing it through a path of its own);
+- reach the checker's frames or objects (sys._getframe, a traceback's frames, the garbage collector's lists), which
+  would let it change a verdict;
+- start a process or load a C library (a process of its own would not be checked), or use more memory than allowed
+  (RLIMIT_AS: a huge allocation is a MemoryError).
+Any of these flags the file: the audit hook (which Python lets no code remove) records the reason, and every exercise
+fails with it, even if the student's code caught the error. Verdicts carry a secret the student's code never sees, so
+a line it writes on the pipe is not taken for one.
+
+Run by the grader as `python -I -c "..."` with the request as one JSON line on stdin.
+"""
+
+import json
+import os
+import resource
+import sys
+import sysconfig
+
+FRAME_EVENTS = {"sys._getframe", "sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents"}
+PROCESS_EVENTS = {
+    *("os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "os.kill"),
+    *("os.killpg", "subprocess.Popen", "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata"),
+}
+# Modules of Python's library that look at their caller's frame only to read its module's name or warning registry.
+READS_CALLER_ONLY = {"collections/__init__.py", "typing.py", "enum.py", "warnings.py", "logging/__init__.py"}
+FRAME_ATTRIBUTES = {"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"}
+
+
+def main():
+    request = json.loads(sys.stdin.readline())
+    token = request.pop("token")  # read before the student's code runs, and kept in this frame only
+    report_file = os.fdopen(request["fd"], "w", buffering=1, encoding="utf-8")
+
+    def report(**fields):
+        report_file.write(f"{token} {json.dumps(fields)}\n")
+
+    memory = request["memory"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (10**7, 10**7))  # a file the student's code writes: 10 MB at most
+
+    from micrograd import exercises
+    from micrograd.exercises import grader
+
+    package = os.path.dirname(os.path.dirname(os.path.realpath(exercises.__file__)))
+    for name in [name for name in sys.modules if name == "micrograd" or name.startswith("micrograd.")]:
+        del sys.modules[name]  # our references stay; an import by the student's code must find them again
+    flags = []
+    _guard(package, request["others"], flags)
+
+    lang, path = request["lang"], request["file"]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # a module of the student's beside the file
+    try:
+        namespace = grader.load(path)
+    except BaseException as error:  # whatever the file does at load time: SyntaxError, SystemExit, MemoryError, ...
+        message = grader.load_failure(error, path, lang)
+        report(loaded=False, message=grader.flag_message(flags[0], lang) if flags else message)
+        return
+    report(loaded=True)
+    passed = {}
+    for number in request["numbers"]:
+        report(start=number)
+        try:
+            result = exercises.check(number, namespace, lang, passed=passed)
+        except BaseException as error:  # sys.exit(), KeyboardInterrupt, GeneratorExit, ... raised by the student
+            result = exercises.Result(False, grader.escape_message(error, lang))
+        if flags:
+            result = exercises.Result(False, grader.flag_message(flags[0], lang))
+        passed[number] = result
+        report(number=number, passed=result.passed, message=result.message)
+    report_file.close()
+
+
+def _guard(package, others, flags):
+    """Install the audit hook that refuses micrograd's modules and files, the checker's frames, and new processes."""
+    package_prefix = package + os.sep
+    standard_library = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+    ours = os.path.join(package, "exercises") + os.sep
+    others = {os.path.realpath(other) for other in others}
+    checking = [False]  # the hook's own calls (realpath, _getframe) must not be judged
+
+    def refuse(kind, detail, error=PermissionError):
+        flags.append((kind, detail))
+        raise error(f"not allowed in an exercise file: {detail}")
+
+    def allowed_frames(trigger):
+        """A frame is handed out to the checker (reading the student's traceback) or to the parts of Python's library
+        that only read their caller's module name (namedtuple, warnings, ...): not to the student's code."""
+        if trigger.f_code.co_filename.startswith(standard_library):
+            if os.path.relpath(trigger.f_code.co_filename, standard_library) in READS_CALLER_ONLY:
+                return True
+        while trigger is not None and trigger.f_code.co_filename.startswith((standard_library, "<frozen")):
+            trigger = trigger.f_back
+        return trigger is not None and trigger.f_code.co_filename.startswith(ours)
+
+    def hook(event, args):
+        if checking[0]:
+            return
+        checking[0] = True
+        try:
+            if event == "import" and (args[0] == "micrograd" or str(args[0]).startswith("micrograd.")):
+                refuse("import", args[0], ImportError)
+            elif event == "open" and isinstance(args[0], (str, bytes)):
+                opened = os.path.realpath(os.fsdecode(args[0]))
+                if opened.startswith(package_prefix):
+                    refuse("file", _source_of(os.path.relpath(opened, os.path.dirname(package))))
+                if opened in others:
+                    refuse("other", os.path.basename(opened))
+            elif event in FRAME_EVENTS or (event == "object.__getattr__" and args[1] in FRAME_ATTRIBUTES):
+                if not allowed_frames(sys._getframe(1)):
+                    refuse("frames", event if event in FRAME_EVENTS else f"{type(args[0]).__name__}.{args[1]}")
+            elif event in PROCESS_EVENTS:
+                refuse("process", event)
+        finally:
+            checking[0] = False
+
+    sys.addaudithook(hook)
+
+
+def _source_of(path):
+    """micrograd/x.py for micrograd/__pycache__/x.cpython-311.pyc: the module a compiled file was read for."""
+    folder, name = os.path.split(path)
+    if os.path.basename(folder) != "__pycache__":
+        return path
+    return os.path.join(os.path.dirname(folder), name.split(".")[0] + ".py")
+
+
+if __name__ == "__main__":
+    main()

@@ -147,7 +147,7 @@ def run(args) -> int:
     except grader.CourseError as bad:
         return command_error("exercises", str(bad))
     timeout = float(args.timeout) if args.timeout else course.timeout
-    number = int(args.target) if args.action in ("hint", "solution") or args.target not in (None, "all") else None
+    number = int(args.target) if _is_number(args.target) and args.action != "grade" else None
 
     if args.action == "list":
         print(TEXT["list_header"][lang].format(file=DEFAULT_FILE))

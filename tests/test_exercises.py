@@ -68,8 +68,8 @@ MISTAKES = [
     ),
     (
         12,
-        "(1 / self.data,), \"log\"",
-        "(math.log(self.data),), \"log\"",
+        '(1 / self.data,), "log"',
+        '(math.log(self.data),), "log"',
         ["log sends 0.693147 to self in 2.0.log(), expected 0.5", "1 / x"],
         ["esperado 0.5"],
     ),

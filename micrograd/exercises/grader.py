@@ -159,7 +159,7 @@ def read_course(folder):
     unknown = set(settings) - set(Course._fields)
     if unknown:
         raise CourseError(f"{path} has an unknown setting {sorted(unknown)[0]!r}: the settings are {Course._fields}")
-    numbers, hints = settings.get("exercises", Course().exercises), settings.get("hints", 3)
+    numbers, hints = settings.get("exercises", list(Course().exercises)), settings.get("hints", 3)
     solutions, timeout = settings.get("solutions", True), settings.get("timeout", DEFAULT_TIMEOUT)
     if not isinstance(numbers, list) or not all(_is_exercise(n) for n in numbers) or not numbers:
         raise CourseError(f"{path}: exercises must be a list of exercise numbers from 1 to {len(EXERCISES)}")
@@ -301,7 +301,8 @@ def _run_child(path, numbers, lang, timeout, memory, others):
             if line is None:  # time is up
                 _kill(child)
                 if not loaded:
-                    return verdicts, (numbers[0], TEXT["load_timeout"][lang].format(file=file, seconds=timeout), True)
+                    message = TEXT["load_timeout"][lang].format(file=file, seconds=f"{timeout:g}")
+                    return verdicts, (numbers[0], message, True)
                 seconds = f"{timeout * _factor(current):g}"
                 return verdicts, (current, TEXT["timeout"][lang].format(seconds=seconds, number=current), False)
             if "loaded" in line:

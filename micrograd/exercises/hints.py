@@ -137,8 +137,7 @@ HINTS = {
         ],
         "pt": [
             "Quatro movimentos: a perda, gradientes limpos, backward, um passo pequeno morro abaixo.",
-            "Os gradientes se acumulam, então zere todo p.grad antes do loss.backward(); depois "
-            "p.data -= lr * p.grad.",
+            "Os gradientes se acumulam, então zere todo p.grad antes do loss.backward(); depois p.data -= lr * p.grad.",
             "loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys)); for p in model.parameters(): p.grad = 0.0; "
             "loss.backward(); for p in model.parameters(): p.data -= lr * p.grad; return loss.data",
         ],

@@ -15,13 +15,18 @@ from nbclient import NotebookClient
 
 FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb")) + sorted(FOLDER.glob("pt-BR/*.ipynb"))  # English, then the translations
+# A student's notebook is blank (a stub where each exercise goes); its solved twin in solutions/ is for the teacher.
+STUDENT_NOTEBOOKS = [FOLDER / "02-exercises.ipynb", FOLDER / "pt-BR/02-exercises.ipynb"]
+SOLVED_NOTEBOOKS = [path.parent / "solutions" / path.name for path in STUDENT_NOTEBOOKS]
+RUN_AS_THEY_ARE = [path for path in NOTEBOOKS if path not in STUDENT_NOTEBOOKS]
 WHAT_YOU_WILL_LEARN = ("you will learn", "você vai aprender")
 PICTURES = ("image/svg+xml", "image/png")
 
 
-def execute(path):
-    """The notebook at `path`, executed in a fresh kernel (in its own folder); raises on the first failing cell."""
-    notebook = nbformat.read(path, as_version=4)
+def execute(path, notebook=None):
+    """The notebook at `path` (or `notebook`, as if it were there), executed in a fresh kernel in its folder; raises on
+    the first failing cell."""
+    notebook = notebook or nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": path.parent}})
     client.execute()
     return notebook
@@ -73,7 +78,7 @@ def test_there_are_notebooks_to_check():
     assert {path.name for path in NOTEBOOKS} >= {"main.ipynb", "gradients.ipynb", "training.ipynb"}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
+@pytest.mark.parametrize("path", RUN_AS_THEY_ARE, ids=lambda path: str(path.relative_to(FOLDER)))
 def test_notebook_runs_and_its_committed_outputs_are_current(path):
     committed = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in committed.cells if cell.cell_type == "code"]
@@ -82,7 +87,23 @@ def test_notebook_runs_and_its_committed_outputs_are_current(path):
     assert texts(executed) == texts(committed), "refresh the outputs: .venv/bin/python tests/test_notebooks.py"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
+@pytest.mark.parametrize(
+    "student, solved", list(zip(STUDENT_NOTEBOOKS, SOLVED_NOTEBOOKS)), ids=lambda path: path.parent.name
+)
+def test_a_student_notebook_filled_in_with_the_solutions_runs_and_shows_the_solved_outputs(student, solved):
+    blank, answers = nbformat.read(student, as_version=4), nbformat.read(solved, as_version=4)
+    assert [c.cell_type for c in blank.cells] == [c.cell_type for c in answers.cells]
+    assert not any(cell.get("outputs") for cell in blank.cells), "a student's notebook is committed blank"
+    for mine, ours in zip(blank.cells, answers.cells):
+        if mine.source != ours.source:  # an exercise: a stub, or (find the bug) the solution with one line changed
+            changed = set(mine.source.splitlines()) ^ set(ours.source.splitlines())
+            assert mine.cell_type == "code" and ("raise NotImplementedError" in mine.source or len(changed) == 2)
+            mine.source = ours.source
+    executed = execute(student, blank)  # fails on any error in any cell
+    assert texts(executed) == texts(answers), "refresh the outputs: .venv/bin/python tests/test_notebooks.py SOLVED"
+
+
+@pytest.mark.parametrize("path", RUN_AS_THEY_ARE + SOLVED_NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
 def test_notebook_opens_with_what_the_reader_will_learn_and_ends_with_a_picture(path):
     notebook = nbformat.read(path, as_version=4)
     assert notebook.cells[0].cell_type == "markdown"
@@ -92,6 +113,6 @@ def test_notebook_opens_with_what_the_reader_will_learn_and_ends_with_a_picture(
 
 
 if __name__ == "__main__":
-    for path in sys.argv[1:] or NOTEBOOKS:
+    for path in sys.argv[1:] or RUN_AS_THEY_ARE + SOLVED_NOTEBOOKS:
         nbformat.write(execute(Path(path)), path)
         print(f"executed and saved {path}")

@@ -464,7 +464,7 @@ def test_the_readmes_commands_run_in_order_from_a_fresh_folder(tmp_path, readme)
     for line in readme_block(readme, "micrograd exercises start"):
         args = line.split("#")[0].split()[2:]
         statuses.append(command(*args, cwd=tmp_path)[0])
-    assert statuses == [0, 1, 0, 0]  # check 1 fails on the stub, as the comment says a check that does not pass does
+    assert statuses == [0, 1, 0, 0, 1, 0]  # check 1 and check all fail on the stubs, as a check that does not pass does
 
 
 def test_the_readmes_failing_check_prints_what_the_readme_shows(tmp_path):

@@ -177,7 +177,7 @@ PORTUGUESE_DOCSTRINGS = {
     "|numérico|); False se algum erra.",
     "grads_of_expression": "exercício 17 (ache o erro): dL/da, dL/db, dL/dc, dL/df para L = (a*b + c) * f, à mão "
     "como na aula.",
-    "grads_of_neuron": "exercício 18 (ache o erro): do/dw1, do/dw2, do/db para o = tanh(x1*w1 + x2*w2 + b), à mão.",
+    "grads_of_neuron": "exercício 18 (ache o erro): o e do/dw1, do/dw2, do/db para o = tanh(x1*w1 + x2*w2 + b), à mão.",
     "grads_of_reuse": "exercício 19 (ache o erro): dL/da, dL/db para L = (a*b) * (a + b), à mão: a e b são usados "
     "duas vezes cada um.",
 }

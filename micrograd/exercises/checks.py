@@ -1041,10 +1041,12 @@ def check_gradient_check(namespace, rng):
 # --- exercises 17 to 19: find the bug in a backward pass written by hand
 
 
-def _expected_grads(function, inputs):
+def _expected(function, inputs):
+    """Our engine's function(inputs) and its gradient with respect to each input."""
     values = [Reference(x) for x in inputs]
-    function(*values).backward()
-    return [v.grad for v in values]
+    out = function(*values)
+    out.backward()
+    return out.data, [v.grad for v in values]
 
 
 BUG_CASES = {  # the function's name: (what it computes, its outputs' names, our engine's function, its inputs)
@@ -1056,7 +1058,7 @@ BUG_CASES = {  # the function's name: (what it computes, its outputs' names, our
     ),
     "grads_of_neuron": (
         "o = tanh(x1*w1 + x2*w2 + b)",
-        ["do/dw1", "do/dw2", "do/db"],
+        ["o", "do/dw1", "do/dw2", "do/db"],
         lambda x1, w1, x2, w2, b: (x1 * w1 + x2 * w2 + b).tanh(),
         [(2.0, -3.0, 0.0, 1.0, 6.8813735870195432), (0.5, 0.4, -1.0, 0.3, 0.1)],
     ),
@@ -1079,9 +1081,9 @@ def check_bug(name):
             got = call(name, function, *inputs)
             if not isinstance(got, (list, tuple)) or len(got) != len(outputs):
                 raise Failed("bug_shape", name=name, got=cut_repr(got), expected=len(outputs))
-            grads = _expected_grads(ours, inputs)
+            out, grads = _expected(ours, inputs)
             if name == "grads_of_neuron":
-                grads = [grads[1], grads[3], grads[4]]  # do/dw1, do/dw2, do/db
+                grads = [out, grads[1], grads[3], grads[4]]  # o, do/dw1, do/dw2, do/db
             for output, mine, want in zip(outputs, got, grads):
                 if not close(number(name, mine), want):
                     arguments = ", ".join(show(x) for x in inputs)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from micrograd.exercises import EXERCISES
-from micrograd.exercises.checks import describe
+from micrograd.exercises.checks import Described, describe
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check (the longest exercise's own factor multiplies it)
 DEFAULT_MEMORY = 1 << 30  # bytes of address space for a student's process
@@ -235,7 +235,7 @@ def _size(n):
 
 
 def imported_micrograd(source):
-    """The first `import micrograd...` statement of a file's source, as 'micrograd.x (line N)', or None."""
+    """The first `import micrograd...` statement of a file's source, as (module name, line number), or None."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -248,7 +248,7 @@ def imported_micrograd(source):
             names = [node.module or ""]
         for name in names:
             if name == "micrograd" or name.startswith("micrograd."):
-                return f"{name} (line {node.lineno})"
+                return name, node.lineno
     return None
 
 
@@ -259,7 +259,8 @@ def check_file(path, numbers, lang="en", timeout=DEFAULT_TIMEOUT, memory=DEFAULT
     numbers = list(numbers)
     imported = imported_micrograd(Path(path).read_bytes())
     if imported:
-        message = flag_message(("import", imported), lang)
+        name, lineno = imported
+        message = flag_message(("import", f"{name} ({Described.LINE[lang]} {lineno})"), lang)
         return [Verdict(number, False, message) for number in numbers]
     verdicts = []
     while len(verdicts) < len(numbers):

@@ -217,11 +217,11 @@ def grads_of_expression(a, b, c, f):
 
 
 def grads_of_neuron(x1, w1, x2, w2, b):
-    """exercise 18 (find the bug): do/dw1, do/dw2, do/db for o = tanh(x1*w1 + x2*w2 + b), by hand."""
+    """exercise 18 (find the bug): o and do/dw1, do/dw2, do/db for o = tanh(x1*w1 + x2*w2 + b), by hand."""
     n = x1 * w1 + x2 * w2 + b
     o = math.tanh(n)
     do_dn = 1 - o**2
-    return do_dn * x1, do_dn * x2, do_dn
+    return o, do_dn * x1, do_dn * x2, do_dn
 
 
 def grads_of_reuse(a, b):

@@ -126,6 +126,9 @@ SNEAKY = {
     ),
     "the garbage collector": "import gc\nfound = [m for m in gc.get_objects() if 'close' in dir(m)]",
     "a process": "import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'import micrograd'])",
+    "a trace function": "import sys\nsys.settrace(lambda frame, event, arg: None)",
+    "ctypes": "import ctypes\nsecret = ctypes.string_at(id(1), 8)",
+    "its own memory": "open('/proc/self/mem', 'rb')",
 }
 
 
@@ -136,6 +139,16 @@ def test_a_sneaky_use_of_micrograd_is_flagged(tmp_path, trick):
     (tmp_path / "course.json").write_text(json.dumps({"exercises": [3], "timeout": 5}))
     status, out, _ = run_micrograd("exercises", "check", "3", "--file", str(mine), "--lang", "pt", cwd=tmp_path)
     assert status == 1 and out.startswith("Sinalizado: seu "), out
+
+
+def test_a_thread_left_running_or_numpy_imported_do_not_stop_a_right_file_from_passing(tmp_path):
+    (tmp_path / "mine.py").write_text(
+        "import threading, time\nimport numpy\n"
+        "threading.Thread(target=time.sleep, args=(3600,)).start()  # not a daemon: it would keep a process alive\n"
+        + SOLVED
+    )
+    verdicts = grader.check_file(tmp_path / "mine.py", [1, 3], timeout=5)
+    assert [v.passed for v in verdicts] == [True, True], verdicts
 
 
 def test_a_file_may_not_read_another_students_file(tmp_path):

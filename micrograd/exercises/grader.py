@@ -316,12 +316,15 @@ def _run_child(path, numbers, lang, timeout, memory, others):
             elif line.get("number") == current:
                 verdicts.append(Verdict(current, bool(line["passed"]), str(line["message"])))
                 current = None
-        status = child.wait()
+                if len(verdicts) == len(numbers):  # done: a thread of the student's may keep the process alive
+                    return verdicts, None
+        try:
+            status = child.wait(timeout)
+        except subprocess.TimeoutExpired:  # the channel closed, the process goes on: a thread of the student's
+            status = None
     finally:
         _kill(child)
         os.close(read_end)
-    if len(verdicts) == len(numbers):
-        return verdicts, None
     how = _how_it_ended(status, lang)
     if not loaded:
         return verdicts, (numbers[0], TEXT["load_ended"][lang].format(file=file, how=how), True)
@@ -373,7 +376,9 @@ def _kill(child):
 
 
 def _how_it_ended(status, lang):
-    if status is not None and status < 0:
+    if status is None:
+        return TEXT["signal"][lang].format(signal="SIGKILL")
+    if status < 0:
         return TEXT["signal"][lang].format(signal=signal.Signals(-status).name)
     return TEXT["exit_status"][lang].format(status=status)
 

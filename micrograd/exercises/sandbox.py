@@ -6,10 +6,10 @@ What the student's code cannot do here, and why:
   first, then dropped from sys.modules, so an import of any `micrograd...` name, by a statement, `__import__`,
   importlib or a string given to exec, is a fresh import, which an audit hook refuses;
 - open a file of micrograd's package (reading solutions.py from disk, or importing it through a path of its own);
-- reach the checker's frames or objects (sys._getframe, a traceback's frames, the garbage collector's lists), which
-  would let it change a verdict;
-- start a process or load a C library (a process of its own would not be checked), or use more memory than allowed
-  (RLIMIT_AS: a huge allocation is a MemoryError).
+- reach the checker's frames or objects (sys._getframe, a traceback's frames, a trace function, the garbage
+  collector's lists), which would let it change a verdict;
+- start a process, use ctypes or read /proc (a process of its own would not be checked; ctypes and /proc/self/mem
+  reach any memory), or use more memory than allowed (RLIMIT_AS: a huge allocation is a MemoryError).
 Any of these flags the file: the audit hook (which Python lets no code remove) records the reason, and every exercise
 fails with it, even if the student's code caught the error. Verdicts carry a secret the student's code never sees, so
 a line it writes on the pipe is not taken for one.
@@ -23,13 +23,17 @@ import resource
 import sys
 import sysconfig
 
-FRAME_EVENTS = {"sys._getframe", "sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents"}
+# Events through which code gets hold of frames (a trace function receives each one) or of every object.
+FRAME_EVENTS = {
+    *("sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile"),
+    *("gc.get_objects", "gc.get_referrers", "gc.get_referents"),
+}
 PROCESS_EVENTS = {
     *("os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "os.kill"),
-    *("os.killpg", "subprocess.Popen", "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata"),
+    *("os.killpg", "subprocess.Popen"),
 }
 # Modules of Python's library that look at their caller's frame only to read its module's name or warning registry.
-READS_CALLER_ONLY = {"collections/__init__.py", "typing.py", "enum.py", "warnings.py", "logging/__init__.py"}
+READS_CALLER_ONLY = {"collections/__init__.py", "typing.py", "enum.py", "warnings.py"}
 FRAME_ATTRIBUTES = {"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"}
 
 
@@ -52,9 +56,9 @@ def main():
     for name in [name for name in sys.modules if name == "micrograd" or name.startswith("micrograd.")]:
         del sys.modules[name]  # our references stay; an import by the student's code must find them again
     flags = []
-    _guard(package, request["others"], flags)
-
     lang, path = request["lang"], request["file"]
+    _guard(package, os.path.dirname(path), request["others"], flags)
+
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # a module of the student's beside the file
     try:
         namespace = grader.load(path)
@@ -77,11 +81,12 @@ def main():
     report_file.close()
 
 
-def _guard(package, others, flags):
+def _guard(package, student_folder, others, flags):
     """Install the audit hook that refuses micrograd's modules and files, the checker's frames, and new processes."""
     package_prefix = package + os.sep
     standard_library = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
     ours = os.path.join(package, "exercises") + os.sep
+    students = os.path.realpath(student_folder) + os.sep
     others = {os.path.realpath(other) for other in others}
     checking = [False]  # the hook's own calls (realpath, _getframe) must not be judged
 
@@ -99,6 +104,13 @@ def _guard(package, others, flags):
             trigger = trigger.f_back
         return trigger is not None and trigger.f_code.co_filename.startswith(ours)
 
+    def called_by_student(trigger):
+        """True if the nearest caller outside Python's own library is the student's code (numpy's use of ctypes is
+        not)."""
+        while trigger is not None and trigger.f_code.co_filename.startswith((standard_library, "<frozen")):
+            trigger = trigger.f_back
+        return trigger is not None and os.path.realpath(trigger.f_code.co_filename).startswith(students)
+
     def hook(event, args):
         if checking[0]:
             return
@@ -112,10 +124,14 @@ def _guard(package, others, flags):
                     refuse("file", _source_of(os.path.relpath(opened, os.path.dirname(package))))
                 if opened in others:
                     refuse("other", os.path.basename(opened))
+                if opened.startswith("/proc/"):  # /proc/self/mem would show this process's memory
+                    refuse("file", opened)
             elif event in FRAME_EVENTS or (event == "object.__getattr__" and args[1] in FRAME_ATTRIBUTES):
                 if not allowed_frames(sys._getframe(1)):
                     refuse("frames", event if event in FRAME_EVENTS else f"{type(args[0]).__name__}.{args[1]}")
             elif event in PROCESS_EVENTS:
+                refuse("process", event)
+            elif event.startswith("ctypes.") and called_by_student(sys._getframe(1)):  # ctypes reaches any memory
                 refuse("process", event)
         finally:
             checking[0] = False

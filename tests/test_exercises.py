@@ -102,7 +102,7 @@ MISTAKES = [
         ["as saídas de cada camada são as entradas da próxima"],
     ),
     (14, "for _ in range(100)]", "for _ in range(2)]", ["after 2 steps", "at least 90%"], ["ao menos 90%"]),
-    (14, "lr=0.02) for", "lr=-0.02) for", ["it did not go down"], ["não diminuiu"]),
+    (14, "lr=0.02) for _ in range(100)", "lr=-0.02) for _ in range(5)", ["did not go down"], ["não diminuiu"]),
     (
         15,
         "largest = max(logit.data for logit in logits)",

@@ -182,6 +182,14 @@ PORTUGUESE_DOCSTRINGS = {
     "duas vezes cada um.",
 }
 
+# The Portuguese of the comments in solutions.py's given code.
+PORTUGUESE_COMMENTS = {
+    "# a sum passes the gradient on": "# uma soma passa o gradiente adiante",
+    "# the chain rule: dL/dd * d(a*b)/da": "# a regra da cadeia: dL/dd * d(a*b)/da",
+    "# through d": "# por d",
+    "# through e": "# por e",
+}
+
 STARTER_HEADERS = {
     "en": '''"""Your own micrograd: write each exercise where it says `raise NotImplementedError`, then check it:
 
@@ -297,7 +305,7 @@ def starter_source(lang="en"):
             edits.append((docstring.lineno, node.end_lineno, [*new_docstring, stub]))
     for first, last, replacement in sorted(edits, reverse=True):
         lines[first - 1 : last] = replacement
-    return "\n".join(lines) + "\n"
+    return _comments_in("\n".join(lines) + "\n", lang)
 
 
 def solution_source(number, lang="en"):
@@ -320,7 +328,15 @@ def solution_source(number, lang="en"):
             code = f"class {class_name}:\n{code}"
         current_class = class_name
         parts.append(code)
-    return "\n\n".join(parts) + "\n"
+    return _comments_in("\n\n".join(parts) + "\n", lang)
+
+
+def _comments_in(code, lang):
+    """`code` with its comments in `lang`."""
+    if lang == "pt":
+        for english, portuguese in PORTUGUESE_COMMENTS.items():
+            code = code.replace(english, portuguese)
+    return code
 
 
 def _definitions(module):

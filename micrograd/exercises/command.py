@@ -152,7 +152,7 @@ def run(args) -> int:
     if args.action == "list":
         print(TEXT["list_header"][lang].format(file=DEFAULT_FILE))
         for exercise in exercises.EXERCISES:
-            print(f"{exercise.number:3d}. {exercise.title[lang]:34s} {', '.join(exercise.names)}")
+            print(f"{exercise.number:3d}. {exercise.title[lang]:40s} {', '.join(exercise.names)}")
     elif args.action == "start":
         if path.exists():
             return error("exists", file=path)

@@ -247,24 +247,24 @@ def exercise(number):
     return EXERCISES[number - 1]
 
 
-def check(number, namespace, lang="en", passed=None):
+def check(number, namespace, lang="en", known=None):
     """Check exercise `number` in `namespace`: a dict such as a notebook's globals(), a module, or the one class or
     function the exercise needs (`check(3, Value)`, `check(1, slope)`).
 
     The exercises it runs first (a Neuron needs your __add__, __mul__, tanh and backward) are checked too, and named
     if they fail. Returns a Result: true if the exercise passes, and a message saying so or naming the mistake.
-    `passed`: {number: Result} of exercises already checked on this namespace, which are not checked again.
+    `known`: {number: Result} of exercises already checked on this namespace, which are not checked again.
     """
     _check_lang(lang)
     checked = exercise(number)
-    passed = {} if passed is None else passed
+    known = {} if known is None else known
     for needed in checked.needs:
-        if needed not in passed:
+        if needed not in known:
             failed = checks.run(EXERCISES[needed - 1].check, namespace, seed=needed)
-            passed[needed] = Result(failed is None, "" if failed is None else failed.message(lang))
-        if not passed[needed]:
+            known[needed] = Result(failed is None, "" if failed is None else failed.message(lang))
+        if not known[needed]:
             title = EXERCISES[needed - 1].title[lang]
-            message = passed[needed].message
+            message = known[needed].message
             message = message[0].lower() + message[1:]
             fields = {"number": number, "needed": needed, "title": title, "message": message}
             return Result(False, NEEDS[lang].format(**fields))

@@ -67,16 +67,16 @@ def main():
         report(loaded=False, message=grader.flag_message(flags[0], lang) if flags else message)
         return
     report(loaded=True)
-    passed = {}
+    known = {}
     for number in request["numbers"]:
         report(start=number)
         try:
-            result = exercises.check(number, namespace, lang, passed=passed)
+            result = exercises.check(number, namespace, lang, known=known)
         except BaseException as error:  # sys.exit(), KeyboardInterrupt, GeneratorExit, ... raised by the student
             result = exercises.Result(False, grader.escape_message(error, lang))
         if flags:
             result = exercises.Result(False, grader.flag_message(flags[0], lang))
-        passed[number] = result
+        known[number] = result
         report(number=number, passed=result.passed, message=result.message)
     report_file.close()
 

@@ -134,7 +134,7 @@ def run(args) -> int:
         return command_error("exercises", f"--lang must be en or pt, got {args.lang!r}")
 
     def error(key, **fields):
-        return command_error("exercises", TEXT[key][lang].format(**fields))
+        return command_error("exercises", TEXT[key][lang].format(**fields), language=lang)
 
     if args.action not in ACTIONS:
         return error("unknown_action", action=args.action, actions=", ".join(ACTIONS))
@@ -145,7 +145,7 @@ def run(args) -> int:
     try:
         course = grader.read_course(args.target if args.action == "grade" else path.parent)
     except grader.CourseError as bad:
-        return command_error("exercises", str(bad))
+        return command_error("exercises", str(bad), language=lang)
     timeout = float(args.timeout) if args.timeout else course.timeout
     number = int(args.target) if _is_number(args.target) and args.action != "grade" else None
 
@@ -243,7 +243,7 @@ def _options(args):
 def _hint(args, number, course, lang):
     course_file = Path((args.file or Path(DEFAULT_FILE)).parent, grader.COURSE_FILE)
     if course.hints == 0:
-        return command_error("exercises", TEXT["hints_hidden"][lang].format(course=course_file))
+        return command_error("exercises", TEXT["hints_hidden"][lang].format(course=course_file), language=lang)
     level = int(args.level or 1)
     if level > course.hints:
         print(TEXT["hint_limit"][lang].format(course=course_file, hints=course.hints))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import nbformat
 import pytest
 
 from micrograd import exercises
@@ -17,6 +18,7 @@ from micrograd.exercises.hints import HINTS
 from conftest import run_micrograd
 
 SOLVED = exercises.SOLUTIONS.read_text()
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs/classroom/grades.schema.json").read_text())
 COURSE = {"exercises": [1, 3, 4], "timeout": 2}
 WRONG_MUL = SOLVED.replace("(other.data, self.data)", "(self.data, other.data)")
@@ -129,6 +131,9 @@ SNEAKY = {
     "a trace function": "import sys\nsys.settrace(lambda frame, event, arg: None)",
     "ctypes": "import ctypes\nsecret = ctypes.string_at(id(1), 8)",
     "its own memory": "open('/proc/self/mem', 'rb')",
+    "inspect": "import inspect\nframe = inspect.currentframe()",
+    "an import caught": "import importlib\ntry:\n    importlib.import_module('micrograd.autograd')\n"
+    "except ImportError:\n    pass",
 }
 
 
@@ -139,6 +144,15 @@ def test_a_sneaky_use_of_micrograd_is_flagged(tmp_path, trick):
     (tmp_path / "course.json").write_text(json.dumps({"exercises": [3], "timeout": 5}))
     status, out, _ = run_micrograd("exercises", "check", "3", "--file", str(mine), "--lang", "pt", cwd=tmp_path)
     assert status == 1 and out.startswith("Sinalizado: seu "), out
+
+
+def test_a_notebook_exported_as_a_script_passes_with_its_imports_of_check_and_the_datasets(tmp_path):
+    solved = nbformat.read(NOTEBOOKS / "solutions" / "02-exercises.ipynb", as_version=4)
+    cells = [cell.source for cell in solved.cells if cell.cell_type == "code"][:-1]  # not the plot
+    assert "from micrograd.exercises import check" in cells[0]
+    (tmp_path / "exported.py").write_text("from micrograd.datasets import make_moons\n" + "\n\n".join(cells) + "\n")
+    verdicts = grader.check_file(tmp_path / "exported.py", [1, 13], timeout=5)
+    assert [v.passed for v in verdicts] == [True, True], verdicts
 
 
 def test_a_thread_left_running_or_numpy_imported_do_not_stop_a_right_file_from_passing(tmp_path):

@@ -33,6 +33,9 @@ from micrograd.exercises.checks import Described, describe
 DEFAULT_TIMEOUT = 5.0  # seconds per check (the longest exercise's own factor multiplies it)
 DEFAULT_MEMORY = 1 << 30  # bytes of address space for a student's process
 COURSE_FILE = "course.json"
+# What a student's file may import from micrograd (None: anything in it): what a notebook exported as a script does. In
+# the student's process micrograd.exercises is a stand-in whose check() does nothing.
+ALLOWED_IMPORTS = {"micrograd.exercises": ("check",), "micrograd.datasets": None}
 SUFFIXES = (".py", ".txt")  # what `grade` takes for a student's file in a folder
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding the micrograd package
 CHILD = f"import sys; sys.path[:0] = [{PACKAGE_ROOT!r}]; from micrograd.exercises.sandbox import main; main()"
@@ -235,21 +238,33 @@ def _size(n):
 
 
 def imported_micrograd(source):
-    """The first `import micrograd...` statement of a file's source, as (module name, line number), or None."""
+    """The first statement of a file's source that imports micrograd beyond ALLOWED_IMPORTS, as (module name, line
+    number), or None."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None  # the student's process says what is wrong with it
     for node in ast.walk(tree):
-        names = []
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            names = [(alias.name, None) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and not node.level:
-            names = [node.module or ""]
-        for name in names:
-            if name == "micrograd" or name.startswith("micrograd."):
-                return name, node.lineno
+            names = [(node.module or "", alias.name) for alias in node.names]
+        else:
+            continue
+        for module, name in names:
+            if (module == "micrograd" or module.startswith("micrograd.")) and not _allowed(module, name):
+                return module if name is None else f"{module}.{name}", node.lineno
     return None
+
+
+def _allowed(module, name):
+    """Whether `import module` (name None) or `from module import name` stays within ALLOWED_IMPORTS."""
+    if name is not None and f"{module}.{name}" in ALLOWED_IMPORTS:  # from micrograd import datasets
+        return True
+    if module not in ALLOWED_IMPORTS:
+        return False
+    allowed = ALLOWED_IMPORTS[module]
+    return allowed is None or name is None or name in allowed
 
 
 def check_file(path, numbers, lang="en", timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY, others=()):

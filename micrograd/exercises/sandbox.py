@@ -22,6 +22,7 @@ import os
 import resource
 import sys
 import sysconfig
+import types
 
 # Events through which code gets hold of frames (a trace function receives each one) or of every object.
 FRAME_EVENTS = {
@@ -49,12 +50,13 @@ def main():
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (10**7, 10**7))  # a file the student's code writes: 10 MB at most
 
-    from micrograd import exercises
+    from micrograd import datasets, exercises
     from micrograd.exercises import grader
 
     package = os.path.dirname(os.path.dirname(os.path.realpath(exercises.__file__)))
     for name in [name for name in sys.modules if name == "micrograd" or name.startswith("micrograd.")]:
         del sys.modules[name]  # our references stay; an import by the student's code must find them again
+    _stand_ins(datasets)
     flags = []
     lang, path = request["lang"], request["file"]
     _guard(package, os.path.dirname(path), request["others"], flags)
@@ -85,8 +87,10 @@ def _guard(package, student_folder, others, flags):
     """Install the audit hook that refuses micrograd's modules and files, the checker's frames, and new processes."""
     package_prefix = package + os.sep
     standard_library = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
-    ours = os.path.join(package, "exercises") + os.sep
     students = os.path.realpath(student_folder) + os.sep
+    # Not the student's, even inside the student's folder (a clone of micrograd, a virtual environment there):
+    libraries = tuple({os.path.realpath(sysconfig.get_paths()[kind]) + os.sep for kind in ("purelib", "platlib")})
+    not_students = (package_prefix, standard_library, *libraries)
     others = {os.path.realpath(other) for other in others}
     checking = [False]  # the hook's own calls (realpath, _getframe) must not be judged
 
@@ -94,22 +98,18 @@ def _guard(package, student_folder, others, flags):
         flags.append((kind, detail))
         raise error(f"not allowed in an exercise file: {detail}")
 
-    def allowed_frames(trigger):
-        """A frame is handed out to the checker (reading the student's traceback) or to the parts of Python's library
-        that only read their caller's module name (namedtuple, warnings, ...): not to the student's code."""
-        if trigger.f_code.co_filename.startswith(standard_library):
-            if os.path.relpath(trigger.f_code.co_filename, standard_library) in READS_CALLER_ONLY:
-                return True
-        while trigger is not None and trigger.f_code.co_filename.startswith((standard_library, "<frozen")):
-            trigger = trigger.f_back
-        return trigger is not None and trigger.f_code.co_filename.startswith(ours)
-
     def called_by_student(trigger):
-        """True if the nearest caller outside Python's own library is the student's code (numpy's use of ctypes is
-        not)."""
+        """True if the nearest caller outside Python's own library is the student's code: not the checker (reading
+        the student's traceback), not a library (matplotlib's look at its caller, numpy's use of ctypes), not the
+        parts of Python's library that only read their caller's module name (namedtuple, warnings, ...)."""
+        if os.path.relpath(trigger.f_code.co_filename, standard_library) in READS_CALLER_ONLY:
+            return False
         while trigger is not None and trigger.f_code.co_filename.startswith((standard_library, "<frozen")):
             trigger = trigger.f_back
-        return trigger is not None and os.path.realpath(trigger.f_code.co_filename).startswith(students)
+        if trigger is None:
+            return False
+        filename = os.path.realpath(trigger.f_code.co_filename)
+        return filename.startswith(students) and not filename.startswith(not_students)
 
     def hook(event, args):
         if checking[0]:
@@ -127,7 +127,7 @@ def _guard(package, student_folder, others, flags):
                 if opened.startswith("/proc/"):  # /proc/self/mem would show this process's memory
                     refuse("file", opened)
             elif event in FRAME_EVENTS or (event == "object.__getattr__" and args[1] in FRAME_ATTRIBUTES):
-                if not allowed_frames(sys._getframe(1)):
+                if called_by_student(sys._getframe(1)):
                     refuse("frames", event if event in FRAME_EVENTS else f"{type(args[0]).__name__}.{args[1]}")
             elif event in PROCESS_EVENTS:
                 refuse("process", event)
@@ -137,6 +137,28 @@ def _guard(package, student_folder, others, flags):
             checking[0] = False
 
     sys.addaudithook(hook)
+    sys.meta_path.insert(0, _ReportImports)
+
+
+class _ReportImports:
+    """importlib.import_module raises no audit event of its own: its search for a module is reported to the hook as an
+    import (this class holds nothing the student's code could use to undo a flag)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        sys.audit("import", name, None, sys.path, sys.meta_path, sys.path_hooks)
+        return None
+
+
+def _stand_ins(datasets):
+    """The parts of micrograd a notebook exported as a script imports (grader.ALLOWED_IMPORTS): the datasets, and a
+    micrograd.exercises whose check() does nothing. Any other micrograd module is a new import, which is refused."""
+    package = types.ModuleType("micrograd")
+    stand_in = types.ModuleType("micrograd.exercises")
+    package.__path__, stand_in.__path__ = [], []
+    stand_in.check = eval("lambda *args, **kwargs: None", {"__builtins__": {}})  # globals that lead nowhere
+    package.datasets, package.exercises = datasets, stand_in
+    sys.modules.update({"micrograd": package, "micrograd.exercises": stand_in, "micrograd.datasets": datasets})
 
 
 def _source_of(path):

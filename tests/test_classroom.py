@@ -3,10 +3,12 @@ of one point reported by the grading reporter, and the commands it runs work on 
 course.json is one the grader accepts."""
 
 import json
+import re
 import shlex
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from micrograd import exercises
@@ -61,3 +63,14 @@ def test_the_example_course_file_hides_solutions_and_gives_two_hints():
     course = grader.read_course(CLASSROOM)
     assert (course.solutions, course.hints) == (False, 2)
     assert course.exercises == tuple(e.number for e in exercises.EXERCISES)
+
+
+@pytest.mark.parametrize("language", ["en", "pt-BR"])
+def test_the_guides_page_commands_make_the_pages_they_describe(tmp_path, language):
+    guide = (CLASSROOM.parent / language / "teach" / "index.md").read_text()
+    commands = re.findall(r'micrograd graph "[^"]+" --set [^`\n]+', guide)
+    assert len(commands) == 3
+    for command in commands:
+        status, _, err = run_micrograd(*shlex.split(command)[1:], cwd=tmp_path)
+        assert status == 0, err
+        assert (tmp_path / shlex.split(command)[shlex.split(command).index("--html") + 1]).is_file()

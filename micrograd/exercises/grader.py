@@ -311,8 +311,11 @@ def _run_child(path, numbers, lang, timeout, memory, others):
     allowed = [timeout]  # seconds for the step under way: loading, then each check (times its exercise's factor)
     file = Path(path).name
     try:
-        child.stdin.write(json.dumps(request).encode() + b"\n")
-        child.stdin.close()
+        try:
+            child.stdin.write(json.dumps(request).encode() + b"\n")
+            child.stdin.close()
+        except BrokenPipeError:  # the child is gone already: its channel's end says how
+            pass
         for line in _lines(read_end, token, lambda: allowed[0]):
             if line is None:  # time is up
                 _kill(child)
@@ -403,8 +406,9 @@ def _factor(number):
 
 
 def student_files(folder):
-    """The students' files of a folder: every .py and .txt file in it, by name (not course.json, not subfolders)."""
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    """The students' files of a folder: every .py and .txt file in it, by name (not course.json, not subfolders, not
+    hidden files such as an editor's)."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix in SUFFIXES and p.name[0] != ".")
 
 
 def grade(folder, lang="en", timeout=None, memory=DEFAULT_MEMORY, jobs=None):

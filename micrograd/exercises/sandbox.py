@@ -4,10 +4,12 @@ reports each verdict on a pipe, one JSON line each, to the grader (grader.py), w
 What the student's code cannot do here, and why:
 - import micrograd (our solutions and our engine would pass every check): the modules the checks need are loaded
   first, then dropped from sys.modules, so an import of any `micrograd...` name, by a statement, `__import__`,
-  importlib or a string given to exec, is a fresh import, which an audit hook refuses;
+  importlib or a string given to exec, is a fresh import, which an audit hook refuses (but for what a notebook
+  exported as a script imports: micrograd.datasets, and a stand-in micrograd.exercises whose check() does nothing);
 - open a file of micrograd's package (reading solutions.py from disk, or importing it through a path of its own);
 - reach the checker's frames or objects (sys._getframe, a traceback's frames, a trace function, the garbage
-  collector's lists), which would let it change a verdict;
+  collector's lists), which would let it change a verdict (the checker hands it none of its own objects: only the
+  student's Values, numbers, and functions whose globals hold nothing);
 - start a process, use ctypes or read /proc (a process of its own would not be checked; ctypes and /proc/self/mem
   reach any memory), or use more memory than allowed (RLIMIT_AS: a huge allocation is a MemoryError).
 Any of these flags the file: the audit hook (which Python lets no code remove) records the reason, and every exercise

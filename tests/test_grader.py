@@ -271,3 +271,12 @@ def test_a_bad_course_file_is_one_line_naming_the_setting(tmp_path, settings, pr
     (tmp_path / "course.json").write_text(settings)
     status, out, err = run_micrograd("exercises", "grade", str(tmp_path))
     assert status == 2 and out == "" and err.count("\n") == 1 and problem in err and "Traceback" not in err
+
+
+def test_a_file_that_never_finishes_loading_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(grader, "LOADING_SECONDS", 0)  # loading gets a check's time only: 1 s here
+    (tmp_path / "mine.py").write_text("while True:\n    pass\n")
+    verdicts = grader.check_file(tmp_path / "mine.py", [1, 2], lang="pt", timeout=1)
+    assert [v.message for v in verdicts] == [
+        "Seu mine.py não terminou de carregar em 1 s e foi interrompido: um laço sem fim fora de uma função?"
+    ] * 2

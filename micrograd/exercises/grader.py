@@ -32,6 +32,7 @@ from micrograd.exercises.checks import Described, describe
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check (the longest exercise's own factor multiplies it)
 DEFAULT_MEMORY = 1 << 30  # bytes of address space for a student's process
+LOADING_SECONDS = 10  # what loading may take beyond a check's time: Python's start and imports, on a busy machine
 COURSE_FILE = "course.json"
 # What a student's file may import from micrograd (None: anything in it): what a notebook exported as a script does. In
 # the student's process micrograd.exercises is a stand-in whose check() does nothing.
@@ -308,7 +309,7 @@ def _run_child(path, numbers, lang, timeout, memory, others):
     )
     os.close(write_end)
     verdicts, current, loaded = [], None, False
-    allowed = [timeout]  # seconds for the step under way: loading, then each check (times its exercise's factor)
+    allowed = [timeout + LOADING_SECONDS]  # seconds for the step under way: loading, then each check (times its factor)
     file = Path(path).name
     try:
         try:
@@ -320,7 +321,7 @@ def _run_child(path, numbers, lang, timeout, memory, others):
             if line is None:  # time is up
                 _kill(child)
                 if not loaded:
-                    message = TEXT["load_timeout"][lang].format(file=file, seconds=f"{timeout:g}")
+                    message = TEXT["load_timeout"][lang].format(file=file, seconds=f"{allowed[0]:g}")
                     return verdicts, (numbers[0], message, True)
                 seconds = f"{timeout * _factor(current):g}"
                 return verdicts, (current, TEXT["timeout"][lang].format(seconds=seconds, number=current), False)

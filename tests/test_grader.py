@@ -132,6 +132,8 @@ SNEAKY = {
     "ctypes": "import ctypes\nsecret = ctypes.string_at(id(1), 8)",
     "its own memory": "open('/proc/self/mem', 'rb')",
     "inspect": "import inspect\nframe = inspect.currentframe()",
+    "math.tanh replaced": "import math\nmath.tanh = lambda x: 0.0",
+    "abs replaced": "import json\njson.dumps.__globals__['__builtins__']['abs'] = lambda x: 0.0",
     "an import caught": "import importlib\ntry:\n    importlib.import_module('micrograd.autograd')\n"
     "except ImportError:\n    pass",
 }

@@ -123,6 +123,10 @@ FLAGS = {
         "en": "Flagged: your code reaches into the checker ({detail}); none passes.",
         "pt": "Sinalizado: seu código mexe por dentro do corretor ({detail}); nenhum passa.",
     },
+    "patch": {
+        "en": "Flagged: your code replaces {detail}, which the checker uses too; none passes.",
+        "pt": "Sinalizado: seu código substitui {detail}, que o corretor também usa; nenhum passa.",
+    },
     "process": {
         "en": "Flagged: your code starts a process or loads a C library ({detail}); none passes.",
         "pt": "Sinalizado: seu código inicia um processo ou carrega uma biblioteca C ({detail}); nenhum passa.",

@@ -10,6 +10,7 @@ What the student's code cannot do here, and why:
 - reach the checker's frames or objects (sys._getframe, a traceback's frames, a trace function, the garbage
   collector's lists), which would let it change a verdict (the checker hands it none of its own objects: only the
   student's Values, numbers, and functions whose globals hold nothing);
+- replace a function that the checks call too (math.tanh, abs, random.Random), so that both sides agree;
 - start a process, use ctypes or read /proc (a process of its own would not be checked; ctypes and /proc/self/mem
   reach any memory), or use more memory than allowed (RLIMIT_AS: a huge allocation is a MemoryError).
 Any of these flags the file: the audit hook (which Python lets no code remove) records the reason, and every exercise
@@ -19,8 +20,11 @@ a line it writes on the pipe is not taken for one.
 Run by the grader as `python -I -c "..."` with the request as one JSON line on stdin.
 """
 
+import builtins
 import json
+import math
 import os
+import random
 import resource
 import sys
 import sysconfig
@@ -58,6 +62,7 @@ def main():
     for name in [name for name in sys.modules if name == "micrograd" or name.startswith("micrograd.")]:
         del sys.modules[name]  # our references stay; an import by the student's code must find them again
     _stand_ins(datasets)
+    watched = _Watch(builtins, math, random, datasets)  # what the checks and our engine call, reachable by the student
     flags = []
     lang, path = request["lang"], request["file"]
     _guard(package, os.path.dirname(path), request["others"], flags)
@@ -69,6 +74,7 @@ def main():
         message = grader.load_failure(error, path, lang)
         report(loaded=False, message=grader.flag_message(flags[0], lang) if flags else message)
         return
+    watched.check(flags)
     report(loaded=True)
     known = {}
     for number in request["numbers"]:
@@ -77,11 +83,29 @@ def main():
             result = exercises.check(number, namespace, lang, known=known)
         except BaseException as error:  # sys.exit(), KeyboardInterrupt, GeneratorExit, ... raised by the student
             result = exercises.Result(False, grader.escape_message(error, lang))
+        watched.check(flags)
         if flags:
             result = exercises.Result(False, grader.flag_message(flags[0], lang))
         known[number] = result
         report(number=number, passed=result.passed, message=result.message)
     report_file.close()
+
+
+class _Watch:
+    """Modules whose functions both the checks and the student's code call (math.tanh, abs, random.Random, the moons):
+    a student's file that replaces one of them, so that both sides agree on a wrong answer, is flagged."""
+
+    def __init__(self, *modules):
+        self.modules = modules
+        self.snapshot = [dict(vars(module)) for module in modules]
+
+    def check(self, flags):
+        for module, before in zip(self.modules, self.snapshot):
+            now = vars(module)
+            for name in sorted(before.keys() | now.keys()):
+                if now.get(name) is not before.get(name):
+                    flags.append(("patch", f"{module.__name__}.{name}"))
+                    return
 
 
 def _limit(kind, limit):

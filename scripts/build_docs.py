@@ -5,6 +5,7 @@
 Warnings are errors, so a broken link, a missing page or a docstring Sphinx cannot read stops the build.
 """
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def build(out):
         if status:
             return status
     (out / "index.html").write_text(CHOOSER)
+    # what a browser asks the server's root for, on a page without an icon of its own (the demo's page)
+    shutil.copyfile(ROOT / "docs" / "_static" / "favicon.svg", out / "favicon.ico")
     print(f"The site is in {out}: open {out / 'index.html'}")
     return 0
 

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -252,16 +253,19 @@ def test_the_readmes_start_here_steps_work_as_written_from_a_clean_clone(tmp_pat
     subprocess.run(["git", "clone", "-q", ROOT, clone], check=True, timeout=120)
     environment = {**os.environ, "NOTEBOOKS_HEADLESS": "1"}
     environment.pop("VIRTUAL_ENV", None)
-    ran = []
+    ran, times = [], []
     for readme in ("README.md", "README.pt-BR.md"):
+        (clone / "micrograd_exercises.py").unlink(missing_ok=True)  # the next learner starts the exercises afresh
         commands = start_here_commands(readme)
         assert 6 <= len(commands) <= 8 and all("\n" not in command for command in commands)
         for command in commands:
             if command in ran:
                 continue  # the same command in the other README
+            started = time.monotonic()
             result = subprocess.run(
                 command, shell=True, cwd=clone, env=environment, capture_output=True, text=True, timeout=600
             )
+            times.append(f"{time.monotonic() - started:.1f} s  {command}")
             ran.append(command)
             output = result.stdout + result.stderr
             assert "Traceback" not in output, command
@@ -269,6 +273,7 @@ def test_the_readmes_start_here_steps_work_as_written_from_a_clean_clone(tmp_pat
                 assert result.returncode == 1 and len(result.stdout.strip().splitlines()) == 1, output
             else:
                 assert result.returncode == 0, f"{command}:\n{output[-3000:]}"
+    print("\n".join(times))  # pytest -s shows how long a learner waits at each step
     assert (clone / "micrograd-out" / "neuron.html").is_file()  # what step 2 opens
     assert (clone / "micrograd_exercises.py").is_file()
     assert (clone / "site" / "index.html").is_file() and (clone / "site" / "pt-BR" / "index.html").is_file()

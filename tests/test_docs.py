@@ -88,17 +88,65 @@ def test_every_page_that_shows_what_its_code_prints_is_read_by_a_test():
     assert shown and shown <= read
 
 
-# --- the site, built once
+# --- the READMEs' learner's path, from a clean clone
+
+
+def start_here_commands(readme):
+    """The commands of the README's numbered "Start here" steps, in order."""
+    text = (ROOT / readme).read_text()
+    titles = ("Watched the lecture? Start here", "Assistiu à aula? Comece aqui")
+    section = next(part for part in re.split(r"^## ", text, flags=re.M) if part.startswith(titles))
+    return [code.strip() for _, code in CODE_BLOCK.findall(section.replace("\n   ", "\n"))]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, ROOT / "scripts" / "build_docs.py", out], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stdout + result.stderr  # -W: any warning fails the build
-    return out
+def learner_clone(tmp_path_factory):
+    """A clone of HEAD (commit first: the working tree's changes are not in it) in which the commands of both READMEs'
+    "Start here" ran as written, in order, from no .venv; each must succeed, and the check of an exercise not yet
+    written fails with one sentence, as a check that does not pass does. JupyterLab runs headless
+    (NOTEBOOKS_HEADLESS=1), as no browser can open here. Its `make docs` builds the site the tests below open."""
+    clone = tmp_path_factory.mktemp("learner") / "micrograd"
+    subprocess.run(["git", "clone", "-q", ROOT, clone], check=True, timeout=120)
+    environment = {**os.environ, "NOTEBOOKS_HEADLESS": "1"}
+    environment.pop("VIRTUAL_ENV", None)
+    ran, times = [], []
+    for readme in ("README.md", "README.pt-BR.md"):
+        (clone / "micrograd_exercises.py").unlink(missing_ok=True)  # the next learner starts the exercises afresh
+        commands = start_here_commands(readme)
+        assert 6 <= len(commands) <= 8 and all("\n" not in command for command in commands)
+        for command in commands:
+            if command in ran:
+                continue  # the same command in the other README
+            started = time.monotonic()
+            result = subprocess.run(
+                command, shell=True, cwd=clone, env=environment, capture_output=True, text=True, timeout=600
+            )
+            times.append(f"{time.monotonic() - started:.1f} s  {command}")
+            ran.append(command)
+            output = result.stdout + result.stderr
+            assert "Traceback" not in output, command
+            if " check " in command:
+                assert result.returncode == 1 and len(result.stdout.strip().splitlines()) == 1, output
+            else:
+                assert result.returncode == 0, f"{command}:\n{output[-3000:]}"
+    print("\n".join(times))  # pytest -s shows how long a learner waits at each step
+    return clone, ran
+
+
+def test_the_readmes_start_here_steps_work_as_written_from_a_clean_clone(learner_clone):
+    clone, ran = learner_clone
+    assert (clone / "micrograd-out" / "neuron.html").is_file()  # what step 2 opens
+    assert (clone / "micrograd_exercises.py").is_file()
+    assert "make notebooks" in ran and "make notebooks-pt" in ran and "make docs" in ran
+
+
+# --- the site the learner built
+
+
+@pytest.fixture(scope="module")
+def site(learner_clone):
+    """The site that `make docs` built in the learner's clone (scripts/build_docs.py: -W, any warning fails it)."""
+    return learner_clone[0] / "site"
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +216,7 @@ def test_the_site_has_both_languages_and_a_chooser(site):
     chooser = (site / "index.html").read_text()
     assert 'href="en/index.html"' in chooser and 'href="pt-BR/index.html"' in chooser
     for language in LANGUAGES:  # every numbered notebook is a page of Learn, in each language
-        folder = ROOT / "notebooks" / ("pt-BR" if language == "pt-BR" else "")
+        folder = site.parent / "notebooks" / ("pt-BR" if language == "pt-BR" else "")  # the clone's
         numbered = sorted(path.stem for path in folder.glob("[0-9][0-9]-*.ipynb"))
         built = sorted(path.stem for path in (site / language / "learn" / "notebooks").glob("*.html"))
         assert numbered and built == numbered
@@ -232,49 +280,3 @@ def test_the_learn_page_embeds_the_demos_page_in_its_language(visited, browser, 
             assert browser.find_element("id", "position").text == position
         finally:
             browser.switch_to.default_content()
-
-
-# --- the READMEs' learner's path, from a clean clone
-
-
-def start_here_commands(readme):
-    """The commands of the README's numbered "Start here" steps, in order."""
-    text = (ROOT / readme).read_text()
-    titles = ("Watched the lecture? Start here", "Assistiu à aula? Comece aqui")
-    section = next(part for part in re.split(r"^## ", text, flags=re.M) if part.startswith(titles))
-    return [code.strip() for _, code in CODE_BLOCK.findall(section.replace("\n   ", "\n"))]
-
-
-def test_the_readmes_start_here_steps_work_as_written_from_a_clean_clone(tmp_path):
-    """What a learner types, in the order the READMEs give it, in a fresh clone with no .venv: every command succeeds
-    (the check of an exercise not yet written fails with one sentence, as a check that does not pass does). JupyterLab
-    runs headless (NOTEBOOKS_HEADLESS=1), as no browser can open here."""
-    clone = tmp_path / "micrograd"
-    subprocess.run(["git", "clone", "-q", ROOT, clone], check=True, timeout=120)
-    environment = {**os.environ, "NOTEBOOKS_HEADLESS": "1"}
-    environment.pop("VIRTUAL_ENV", None)
-    ran, times = [], []
-    for readme in ("README.md", "README.pt-BR.md"):
-        (clone / "micrograd_exercises.py").unlink(missing_ok=True)  # the next learner starts the exercises afresh
-        commands = start_here_commands(readme)
-        assert 6 <= len(commands) <= 8 and all("\n" not in command for command in commands)
-        for command in commands:
-            if command in ran:
-                continue  # the same command in the other README
-            started = time.monotonic()
-            result = subprocess.run(
-                command, shell=True, cwd=clone, env=environment, capture_output=True, text=True, timeout=600
-            )
-            times.append(f"{time.monotonic() - started:.1f} s  {command}")
-            ran.append(command)
-            output = result.stdout + result.stderr
-            assert "Traceback" not in output, command
-            if " check " in command:
-                assert result.returncode == 1 and len(result.stdout.strip().splitlines()) == 1, output
-            else:
-                assert result.returncode == 0, f"{command}:\n{output[-3000:]}"
-    print("\n".join(times))  # pytest -s shows how long a learner waits at each step
-    assert (clone / "micrograd-out" / "neuron.html").is_file()  # what step 2 opens
-    assert (clone / "micrograd_exercises.py").is_file()
-    assert (clone / "site" / "index.html").is_file() and (clone / "site" / "pt-BR" / "index.html").is_file()
-    assert "make notebooks" in ran and "make notebooks-pt" in ran and "make docs" in ran

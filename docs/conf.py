@@ -49,9 +49,6 @@ _mathjax = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).paren
 html_static_path.append(str(_mathjax))
 mathjax_path = "tex-svg.js"
 
-# The browser runtime's script (scripts/build_web.py writes site/play/), added to every page when it was built first.
-html_js_files = []
-
 
 def copy_notebooks(app):
     """Bring the numbered notebooks of the page's language into learn/notebooks/, which the Learn page lists."""
@@ -79,6 +76,15 @@ def write_demo_page(app, exception):
         to_html(output, page, parameters=parameters, language="pt-BR" if app.config.language == "pt_BR" else "en")
 
 
+def use_the_browser_runtime(app):
+    """Where scripts/build_web.py wrote the playground beside this language's folder (site/play/), every page gets its
+    runnable.js (code blocks in a `mg-runnable` div become editable and runnable), and the `{only} play` links show."""
+    if (Path(app.outdir).parent / "play" / "runnable.js").is_file():
+        app.tags.add("play")
+        app.add_js_file("../../play/runnable.js")  # from _static/, as Sphinx resolves it on every page
+
+
 def setup(app):
     app.connect("builder-inited", copy_notebooks)
+    app.connect("builder-inited", use_the_browser_runtime)
     app.connect("build-finished", write_demo_page)

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/build_docs.py [OUT]      # OUT defaults to site/
 
-Warnings are errors, so a broken link, a missing page or a docstring Sphinx cannot read stops the build.
+Warnings are errors, so a broken link, a missing page or a docstring Sphinx cannot read stops the build; every build
+is a fresh one (-E), so a notebook renamed or the playground built since the last one is always seen.
 """
 
 import shutil
@@ -39,7 +40,7 @@ def build(out):
     """Both languages into `out`; the first failing build's exit status, or 0."""
     out = Path(out).resolve()
     for folder, language in LANGUAGES.items():
-        arguments = ["-W", "-q", "-b", "html", "-c", str(ROOT / "docs"), "-D", f"language={language}"]
+        arguments = ["-W", "-E", "-q", "-b", "html", "-c", str(ROOT / "docs"), "-D", f"language={language}"]
         arguments += ["-d", str(ROOT / "build" / "doctrees" / folder), str(ROOT / "docs" / folder), str(out / folder)]
         status = build_main(arguments)
         if status:

@@ -326,7 +326,7 @@ def docs_block(language, first_line):
     """The lines of the Exercises page's code block that begins with `first_line`."""
     text = docs_page("exercises.md", language)
     return next(
-        b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S) if b.startswith(first_line)
+        b for b in re.findall(r"^```[^`\n]*\n(.*?)^```", text, re.M | re.S) if b.startswith(first_line)
     ).splitlines()
 
 

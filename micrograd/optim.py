@@ -139,10 +139,12 @@ def _lerp(start, end, weight):
 class SGD(Optimizer):
     """Stochastic gradient descent, with PyTorch's momentum, dampening, Nesterov momentum and weight decay (L2).
 
-    For each parameter p with gradient g:   g += weight_decay * p;
-    with momentum: buf = g at the first step, then buf = momentum * buf + (1 - dampening) * g;
-                   g = g + momentum * buf (nesterov) or g = buf;
-    then:          p -= lr * g.
+    For each parameter p with gradient g::
+
+        g += weight_decay * p;
+        with momentum: buf = g at the first step, then buf = momentum * buf + (1 - dampening) * g;
+                       g = g + momentum * buf (nesterov) or g = buf;
+        then:          p -= lr * g.
     """
 
     hyperparameter_names = ("momentum", "dampening", "nesterov", "weight_decay")
@@ -238,7 +240,7 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as PyTorch computes it: before the Adam update,
-    p *= 1 - lr * weight_decay (instead of adding weight_decay * p to the gradient)."""
+    `p *= 1 - lr * weight_decay` (instead of adding `weight_decay * p` to the gradient)."""
 
     _decoupled_weight_decay = True
 

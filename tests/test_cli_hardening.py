@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from micrograd import load
 from micrograd.cli import main
 from micrograd.cli.outputs import StagedOutputs
 
-from conftest import run_micrograd
+from conftest import docs_page, run_micrograd
 
 ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html", "neuron.svg"]
 
@@ -233,9 +232,9 @@ def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_pa
     assert one_line(err).startswith("micrograd")
 
 
-def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", readme, re.M)
+def test_the_docs_divergence_example_prints_what_the_page_says(tmp_path):
+    page = docs_page("guide/command.md")
+    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", page, re.M)
     command, error = example.groups()
     status, out, err = run_micrograd(*command.split(), cwd=tmp_path)
     assert status == 1 and one_line(err) == error

@@ -2,14 +2,13 @@
 numbers (in English and in Portuguese), and `micrograd exercises` behaves as a command."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from micrograd import exercises
 from micrograd.exercises import solutions
 
-from conftest import run_micrograd
+from conftest import docs_page, run_micrograd
 
 SOLVED = exercises.SOLUTIONS.read_text()
 
@@ -448,29 +447,29 @@ def test_usage_errors_are_one_line_on_stderr_with_status_2(tmp_path, args, messa
     assert err.startswith(prefix) and message in err
 
 
-# --- the README
+# --- the Exercises page of the documentation, in both languages
 
 
-def readme_block(readme, first_line):
-    """The lines of the README's code block that begins with `first_line`."""
-    text = (Path(__file__).resolve().parent.parent / readme).read_text()
+def docs_block(language, first_line):
+    """The lines of the Exercises page's code block that begins with `first_line`."""
+    text = docs_page("exercises.md", language)
     return next(
-        b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S) if b.startswith(first_line)
+        b for b in re.findall(r"^```[^`\n]*\n(.*?)^```", text, re.M | re.S) if b.startswith(first_line)
     ).splitlines()
 
 
-@pytest.mark.parametrize("readme", ["README.md", "README.pt-BR.md"])
-def test_the_readmes_commands_run_in_order_from_a_fresh_folder(tmp_path, readme):
+@pytest.mark.parametrize("language", ["en", "pt-BR"])
+def test_the_docs_commands_run_in_order_from_a_fresh_folder(tmp_path, language):
     statuses = []
-    for line in readme_block(readme, "micrograd exercises start"):
+    for line in docs_block(language, "micrograd exercises start"):
         args = line.split("#")[0].split()[2:]
         statuses.append(command(*args, cwd=tmp_path)[0])
     assert statuses == [0, 1, 0, 0, 1, 0]  # check 1 and check all fail on the stubs, as a check that does not pass does
 
 
-def test_the_readmes_failing_check_prints_what_the_readme_shows(tmp_path):
-    lines = readme_block("README.md", "$ micrograd exercises check 3")
-    assert lines == readme_block("README.pt-BR.md", "$ micrograd exercises check 3")
+def test_the_docs_failing_check_prints_what_the_page_shows(tmp_path):
+    lines = docs_block("en", "$ micrograd exercises check 3")
+    assert lines == docs_block("pt-BR", "$ micrograd exercises check 3")
     (tmp_path / "micrograd_exercises.py").write_text(with_mistake("(other.data, self.data)", "(self.data, other.data)"))
     for command_line, expected in zip(lines[::2], lines[1::2]):
         status, out, _ = command(*command_line.split()[3:], cwd=tmp_path)

@@ -15,7 +15,7 @@ from micrograd.cli import main as micrograd_main
 from micrograd.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build
 from micrograd.cli.graph import add_arguments, run
 
-from conftest import run_micrograd
+from conftest import docs_page, run_micrograd
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,9 +208,9 @@ def test_without_the_dot_program_prints_the_numbers_then_says_how_to_install_it(
     assert list(in_tmp.iterdir()) == []
 
 
-def test_the_readme_refusal_example_prints_what_the_readme_says(in_tmp):
-    readme = (ROOT / "README.md").read_text()
-    command, error = re.search(r"^\$ micrograd graph (.*)\n(micrograd graph: error: .*)$", readme, re.M).groups()
+def test_the_docs_refusal_example_prints_what_the_page_says(in_tmp):
+    page = docs_page("guide/pictures.md")
+    command, error = re.search(r"^\$ micrograd graph (.*)\n(micrograd graph: error: .*)$", page, re.M).groups()
     expression, rest = re.match(r'"([^"]*)" (.*)', command).groups()
     result = subprocess.run(
         [sys.executable, "-m", "micrograd", "graph", expression, *rest.split()], capture_output=True, text=True

@@ -26,7 +26,7 @@ from micrograd.viz import draw_dot, show, to_html, trace
 from micrograd.viz.dot import box_number
 from micrograd.viz.page import GraphPage
 
-from conftest import HOSTILE_OP_NAMES, run_example, same_float
+from conftest import HOSTILE_OP_NAMES, docs_page, run_example, same_float
 
 ROOT = Path(__file__).resolve().parent.parent
 BOX_FIELDS = ("data", "grad")
@@ -721,13 +721,13 @@ def test_the_package_ships_the_page_assets(tmp_path):
     assert {f"micrograd/viz/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
 
 
-def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_page, browser, tmp_path):
-    section = (ROOT / "README.md").read_text().split("\n### The interactive page: watch backprop happen\n")[1]
+def test_docs_example_writes_the_page_and_prints_what_the_page_says(open_page, browser, tmp_path):
+    section = docs_page("guide/pictures.md").split("\n## The interactive page: watch backprop happen\n")[1]
     code, output = re.findall(r"```(?:python)?\n(.*?)```", section, re.S)[:2]
     assert run_example(code, tmp_path) == output
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "graph.html").as_uri())
-    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the README says to click first
+    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the docs say to click first
 
 
 def test_the_modules_docstring_example_runs():

@@ -19,7 +19,7 @@ from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
 
-from conftest import readme_example, run_example
+from conftest import docs_example, run_example
 
 INPUTS = [[0.5, -1.0], [1.5, 0.25], [-0.7, 0.3]]
 TARGETS = [1.0, -1.0, 0.5]
@@ -504,7 +504,7 @@ def test_random_bytes_raise_value_error(tmp_path_factory, content):
         micrograd.load(path)
 
 
-def test_the_readme_example_prints_what_the_readme_says(tmp_path):
-    code, output = readme_example("Saving and loading")
+def test_the_docs_example_prints_what_the_page_says(tmp_path):
+    code, output = docs_example("guide/files.md")
     assert run_example(code, tmp_path) == output
     assert (tmp_path / "model.json").exists() and (tmp_path / "checkpoint.json").exists()

@@ -26,7 +26,9 @@ from micrograd.custom_ops import CUSTOM_OPS
 
 
 def _sum(x, constant):
-    return x.sum(axis=1) + constant, 1.0
+    # Starting from -0.0, which adds nothing, a sum of -0.0 terms stays -0.0 as eager's `x + x` does (numpy starts at
+    # 0.0); eager's sum() starts from 0.0, and its constant says so.
+    return x.sum(axis=1, initial=-0.0) + constant, 1.0
 
 
 def _mul(x, constant):
@@ -59,14 +61,14 @@ def _power_of(x, n):
 
 
 def _power(x, n):
-    if n == 0:  # x ** 0 is a constant: its edge is cut (see CUT_AT_0)
+    if n == 0:  # x ** 0 is a constant: its edge is cut (_Group.backward)
         return _power_of(x[:, 0], n), np.zeros_like(x)
     return _power_of(x[:, 0], n), (n * _power_of(x[:, 0], n - 1))[:, None]
 
 
 def _relu(x, constant):
     a = x[:, 0]
-    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan; 0 is a cut (CUT_AT_0)
+    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan; 0 is a cut (_Group)
 
 
 def _tanh(x, constant):
@@ -97,7 +99,7 @@ def _linear(x, constant):  # inputs are (*inputs, *weights, bias); most groups a
     n = x.shape[1] // 2
     inputs, weights = x[:, :n], x[:, n : 2 * n]
     local = np.concatenate([weights, inputs, np.ones((len(x), 1))], axis=1)  # d/dx_i = w_i, d/dw_i = x_i, d/dbias = 1
-    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), local
+    return x[:, 2 * n] + (weights * inputs).sum(axis=1, initial=-0.0), local  # -0.0: as in _sum
 
 
 def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
@@ -130,12 +132,17 @@ OPERATIONS = {
     "bce_with_logits": _bce_with_logits,
     "custom": _custom,
 }
-# Where an edge is cut, no gradient flows back, not even 0 × inf = nan. For these operations a local derivative of 0
-# means a cut (relu where x <= 0, x ** 0); a ** b's base is cut where b == 0 (see _Group.backward).
-CUT_AT_0 = ("relu", "power")
-# The inputs whose local derivative is 1/x, applied to the gradient as PyTorch (and the engine) does, g / x: the
-# forward pass keeps x as the "local derivative" of these columns.
+# The inputs whose local derivative is 1/x, applied to the gradient as the engine's one_over does: (1/x) × g where 1/x
+# is a normal float, g / x (as PyTorch) elsewhere. The forward pass keeps x as the "local derivative" of these columns.
 DIVIDING = {"div": 0, "log": 0}
+_SMALLEST_NORMAL = np.finfo(float).tiny
+
+
+def _times_one_over(x, grad):
+    """grad × the engine's one_over(x), for arrays."""
+    reciprocal = 1.0 / x
+    normal = (np.abs(reciprocal) >= _SMALLEST_NORMAL) & (np.abs(reciprocal) < np.inf)
+    return np.where(normal, reciprocal * grad, grad / x)
 
 
 class _Group:
@@ -162,9 +169,13 @@ class _Group:
         np.multiply(local, grad, out=contribution)
         if self.dividing is not None:
             column = self.dividing
-            np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
-        if self.op in CUT_AT_0:
+            contribution[:, column] = _times_one_over(local[:, column], grad[:, 0])
+        # Where an edge is cut, no gradient flows back, not even 0 × inf = nan: relu's where x <= 0 (where its local
+        # derivative is 0), x ** 0's, and a ** b's base where b == 0. Other local derivatives of 0 multiply, as eager's.
+        if self.op == "relu":
             np.copyto(contribution, 0.0, where=local == 0)
+        elif self.op == "power" and self.constant == 0:
+            contribution[...] = 0.0
         elif self.op == "pow":  # the base's edge is cut where the exponent is 0
             exponents = values.take(positions[self.edge_start + 1 : self.edge_end : 2])
             np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
@@ -217,7 +228,14 @@ class _MatrixProduct:
             products = inputs @ weights.T
         else:  # each product rounded on its own, as eager does (see _products_stay_finite)
             products = (inputs[:, None, :] * weights).sum(axis=2)
-        values[self.start : self.end] = (products + biases).ravel()
+        results = products + biases
+        # A matrix product adds from 0.0, so a cell of -0.0 terms comes out 0.0: eager's is -0.0, from a bias of -0.0.
+        rows, columns = np.nonzero((results == 0) & np.signbit(biases))
+        if len(rows):
+            terms = inputs[rows] * weights[columns]
+            all_negative_zeros = np.all((terms == 0) & np.signbit(terms), axis=1)
+            results[rows[all_negative_zeros], columns[all_negative_zeros]] = -0.0
+        values[self.start : self.end] = results.ravel()
 
     def backward(self, values, grads, positions, saved, contribution):
         numbers = saved[self.edge_start : self.edge_end]

@@ -20,8 +20,12 @@ How the numpy backend may differ from eager (the rule stated in micrograd/compil
 import math
 import struct
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import micrograd
-from micrograd import Value
+from micrograd import Value, custom_op
 from micrograd.autograd import linear
 from micrograd.autograd import sum as value_sum
 from micrograd.losses import binary_cross_entropy_with_logits
@@ -155,3 +159,137 @@ def test_numpy_backend_is_eager_over_the_edge_grid_but_for_summation_order_and_r
     size, found = mismatches("numpy")
     assert [name for name, covered_by in found if covered_by is None] == []
     assert sum(covered_by == "rounding" for _, covered_by in found) < size / 1000
+
+
+# --- labels and op names: any text, on both backends, with eager's numbers
+
+BACKENDS = ["python", "numpy"]
+
+
+def assert_compiled_is_eager(output, leaves, backend):
+    """The compiled program of `output` gives eager's value and gradients: to the bit with the python backend, and
+    (these graphs having no sum of three terms) with numpy's too but for its rounding of exp and log."""
+    output.backward()
+    eager = [output.data, *(leaf.grad for leaf in leaves)]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    program = micrograd.compile(output, backend=backend)
+    compiled = [program(), *(leaf.grad for leaf in leaves)]
+    assert all(identical(a, b) or rounded_alike(a, b) and backend == "numpy" for a, b in zip(compiled, eager))
+    return program
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("first, second", [("N", "ℕ"), ("fi", "ﬁ"), ("a", "𝐚"), ("x", "x²"), ("div", "ｄｉｖ")])
+def test_labels_that_python_would_read_as_one_name_stay_two_values(first, second, backend):
+    a, b = Value(3.0, label=first), Value(4.0, label=second)
+    y = a * 2 + b * b
+    y.label = "ｐｏｗ"
+    program = assert_compiled_is_eager(y, [a, b], backend)
+    assert program() == 22.0  # 3 * 2 + 4 * 4, not 4 * 2 + 4 * 4 (N and ℕ as one variable)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_labels_that_are_not_python_names_or_that_are_its_helpers_names_compile(backend):
+    labels = [
+        "x²",
+        "θ₁",
+        "½",
+        "ｄｉｖ",
+        "ｐｏｗ",
+        "div",
+        "pow",
+        "max",
+        "data",
+        "grads",
+        "v0",
+        "x0_grad",
+        "class",
+        "a b",
+    ]
+    leaves = [Value(i + 1.0, label=label) for i, label in enumerate(labels)]
+    y = leaves[0]
+    for i, leaf in enumerate(leaves[1:]):
+        y = (y * leaf).log() if i % 2 else y / leaf + leaf**2
+        y.label = labels[-1 - i]
+    assert_compiled_is_eager(y, leaves, backend)
+
+
+def test_the_printed_program_shows_labels_that_are_not_python_names_in_comments_that_stay_comments():
+    a, b = Value(2.0, label="θ₁"), Value(5.0, label="x\nimport os\nos.exit()")
+    source = micrograd.compile(a * b, backend="python").source()
+    assert "# x0 is θ₁" in source
+    assert "import os" not in source.replace("'x\\nimport os\\nos.exit()'", "")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_custom_ops_whose_names_python_would_mangle_alike_stay_two_ops(backend):
+    minus = custom_op("a-b", lambda a, b: a - b, lambda a, b: (1.0, -1.0))
+    plus = custom_op("a_2d_b", lambda a, b: a + b, lambda a, b: (1.0, 1.0))
+    double = custom_op("ﬁ", lambda a: 2 * a, lambda a: 2.0)
+    fi = custom_op("fi", lambda a: 3 * a, lambda a: 3.0)
+    a, b = Value(2.0, label="fi"), Value(3.0)
+    y = minus(a, b) * plus(a, b) + double(a) + fi(b)
+    assert_compiled_is_eager(y, [a, b], backend)
+    assert y.data == -5.0 + 4.0 + 9.0
+
+
+def test_a_custom_op_of_many_inputs_makes_a_program_linear_in_its_inputs():
+    size = {}
+    for n in (500, 1000):
+        total = custom_op(f"sum of {n}", lambda *xs: math.fsum(xs), lambda *xs: (1.0,) * len(xs))
+        leaves = [Value(float(i)) for i in range(n)]
+        size[n] = len(micrograd.compile(total(*leaves), backend="python").source())
+    assert size[1000] < 2.2 * size[500]  # quadratic: 4 times
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_custom_op_redefined_after_compiling_leaves_the_program_as_it_was(backend):
+    square = custom_op("redefined square", lambda x: x * x, lambda x: 2 * x)
+    x = Value(3.0)
+    program = micrograd.compile(square(x), backend=backend)
+    function = micrograd.compile(lambda x: square(x) + 1, backend=backend)
+    assert function(2.0) == (5.0, (4.0,))  # traced
+    custom_op("redefined square", lambda x: -x, lambda x: -1.0)
+    assert program() == 9.0 and x.grad == 6.0
+    assert function(3.0) == (10.0, (6.0,))  # and checked against eager, which runs `square`, the first definition
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_compiled_function_of_no_arguments_runs_again(backend):
+    function = micrograd.compile(lambda: Value(2.0) * 3 + 1, backend=backend)
+    assert function() == function() == (7.0, ())
+
+
+def test_the_check_blames_the_numpy_backends_summation_order_when_that_is_the_difference():
+    function = micrograd.compile(lambda x: x + 1e300 - 1e300, backend="numpy")
+    function(1.0)
+    with pytest.raises(micrograd.TracingCheckError, match="adds the terms of a sum in another order") as error:
+        function(1.0)
+    assert "control flow" not in str(error.value)
+    frozen = micrograd.compile(lambda x: x * 2 if x.data > 0 else x * 3, backend="numpy")
+    frozen(1.0)
+    with pytest.raises(micrograd.TracingCheckError, match="froze Python control flow"):
+        frozen(-1.0)
+
+
+# Letters that Python's NFKC reading folds together, helper-like names, and characters that are no part of a name.
+LABEL_TEXT = st.text(st.sampled_from("NℕfﬁiaA𝐚𝐀xX²₁½ｄｉｖpowdivmaxv0_- \n#'\"\\é€ߋ𐐀"), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), backend=st.sampled_from(BACKENDS))
+def test_any_labels_and_op_names_compile_to_eagers_numbers(data, backend):
+    names = data.draw(st.lists(LABEL_TEXT.filter(bool), min_size=2, max_size=3, unique=True), label="op names")
+    ops = [
+        custom_op(name, lambda a, b, k=k: a * k + b, lambda a, b, k=k: (float(k), 1.0)) for k, name in enumerate(names)
+    ]
+    leaves = [Value(float(i) + 0.5, label=data.draw(LABEL_TEXT)) for i in range(4)]
+    values = list(leaves)
+    for _ in range(6):
+        a, b = data.draw(st.sampled_from(values)), data.draw(st.sampled_from(values))
+        made = data.draw(st.sampled_from([*ops, lambda a, b: a * b, lambda a, b: a + b, lambda a, b: (a + b).tanh()]))
+        value = made(a, b)
+        value.label = data.draw(LABEL_TEXT)
+        values.append(value)
+    assert_compiled_is_eager(micrograd.sum(values[4:]), leaves, backend)

@@ -18,11 +18,10 @@ import numpy as np
 
 from micrograd.autograd import Value
 from micrograd.compiler.passes import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
-from micrograd.custom_ops import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
 # local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and
-# "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's name).
+# "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's definition).
 
 
 def _sum(x, constant):
@@ -109,8 +108,15 @@ def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = 
     return (1 - target) * logit - log_sigmoid, np.stack([d_logit, -logit], axis=1)
 
 
-def _custom(x, name):  # one Python call per operation: a custom op is a function of floats
-    forward_number, local_grads_of = CUSTOM_OPS[name]
+def _detached_max(x, constant):  # the largest input as Python's max() picks it (the first, unless one is larger)
+    largest = x[:, 0]
+    for column in x.T[1:]:
+        largest = np.where(column > largest, column, largest)
+    return largest, np.zeros_like(x)  # no gradient: cut in _Group.backward
+
+
+def _custom(x, definition):  # one Python call per operation: a custom op is a function of floats
+    forward_number, local_grads_of = definition
     rows = x.tolist()
     out = [forward_number(*row) for row in rows]
     return np.array(out, dtype=float), np.array([local_grads_of(tuple(map(Value, row))) for row in rows], dtype=float)
@@ -131,6 +137,7 @@ OPERATIONS = {
     "linear": _linear,
     "bce_with_logits": _bce_with_logits,
     "custom": _custom,
+    "detached_max": _detached_max,
 }
 # The inputs whose local derivative is 1/x, applied to the gradient as the engine's one_over does: (1/x) × g where 1/x
 # is a normal float, g / x (as PyTorch) elsewhere. The forward pass keeps x as the "local derivative" of these columns.
@@ -171,10 +178,11 @@ class _Group:
             column = self.dividing
             contribution[:, column] = _times_one_over(local[:, column], grad[:, 0])
         # Where an edge is cut, no gradient flows back, not even 0 × inf = nan: relu's where x <= 0 (where its local
-        # derivative is 0), x ** 0's, and a ** b's base where b == 0. Other local derivatives of 0 multiply, as eager's.
+        # derivative is 0), x ** 0's, detached_max's, and a ** b's base where b == 0. Other local derivatives of 0
+        # multiply, as eager's do.
         if self.op == "relu":
             np.copyto(contribution, 0.0, where=local == 0)
-        elif self.op == "power" and self.constant == 0:
+        elif self.op == "detached_max" or (self.op == "power" and self.constant == 0):
             contribution[...] = 0.0
         elif self.op == "pow":  # the base's edge is cut where the exponent is 0
             exponents = values.take(positions[self.edge_start + 1 : self.edge_end : 2])
@@ -251,23 +259,23 @@ class _MatrixProduct:
         to_biases[...] = grad.sum(axis=0)  # d/dbias = 1
 
 
-def _lower(key, group, start, edge_start):
+def _lower(key, group, start, edge_start, custom_ops):
     """The step that computes a group of `group_by_operation`, its results being values[start:...] and its numbers
-    read being positions[edge_start:...]: (the step, the group's equations in the order of its results, the slots
-    the step reads)."""
+    read being positions[edge_start:...], `custom_ops` the trace's definitions of custom ops: (the step, the group's
+    equations in the order of its results, the slots the step reads)."""
     op, arity, shared = key
     product = as_matrix_product(group) if op == "linear" else None
     if product:
         input_rows, weight_rows, ordered = product
         step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, start, edge_start)
         return step, ordered, _MatrixProduct.edges(input_rows, weight_rows)
-    constant = _group_constant(op, arity, shared, group)
+    constant = custom_ops[shared] if op == "custom" else _group_constant(op, arity, shared, group)
     step = _Group(op, arity, constant, start, start + len(group), edge_start, edge_start + len(group) * arity)
     return step, group, [slot for equation in group for slot in equation.inputs]
 
 
 def _group_constant(op, arity, shared, equations):
-    if op in ("power", "custom"):
+    if op == "power":
         return shared
     if op == "sum" or (op in ("mul", "div") and arity == 1):
         return np.array([equation.constant for equation in equations], dtype=float)
@@ -291,7 +299,7 @@ class NumpyProgram:
         for level in schedule_by_level(equations):
             level_edge_start, steps = len(edge_inputs), []
             for key, group in group_by_operation(level).items():
-                step, ordered, slots_read = _lower(key, group, len(position), len(edge_inputs))
+                step, ordered, slots_read = _lower(key, group, len(position), len(edge_inputs), trace.custom_ops)
                 for equation in ordered:  # a step's results side by side, in its order: a slice of `values`
                     position[equation.output] = len(position)
                 edge_inputs += slots_read

@@ -17,7 +17,9 @@ How the numpy backend may differ from eager (the rule stated in micrograd/compil
     every cut edge.
 """
 
+import importlib
 import math
+import random
 import struct
 
 import pytest
@@ -293,3 +295,17 @@ def test_any_labels_and_op_names_compile_to_eagers_numbers(data, backend):
         value.label = data.draw(LABEL_TEXT)
         values.append(value)
     assert_compiled_is_eager(micrograd.sum(values[4:]), leaves, backend)
+
+
+@pytest.mark.parametrize("lines_per_part", [1, 7, 50])
+def test_a_long_program_compiled_in_parts_is_eager_to_the_bit(monkeypatch, lines_per_part):
+    python_backend = importlib.import_module("micrograd.compiler.python_backend")
+    monkeypatch.setattr(python_backend, "_LINES_IN_ONE_FUNCTION", 10)
+    monkeypatch.setattr(python_backend, "_LINES_PER_PART", lines_per_part)
+    rng = random.Random(lines_per_part)
+    leaves = [Value(rng.uniform(-2, 2), label=rng.choice(["a", "θ", "ℕ", "", "state", "part"])) for _ in range(30)]
+    values = list(leaves)
+    for _ in range(300):
+        a, b = rng.choice(values[-40:]), rng.choice(values)
+        values.append(rng.choice([a * b, (a + b).tanh(), a + b + 1, a.relu() * 0.5, micrograd.sum([a, b, a])]))
+    assert_compiled_is_eager(micrograd.sum(values[-50:]).tanh(), leaves, "python")

@@ -25,7 +25,7 @@ _SUFFIXES = ("", "_grad", "_local")  # a slot's name, its gradient's, and its cu
 def _names(trace):
     """A Python name for every slot: the Value's label where it is a safe name (unique: a, a_1…), else x0, x1… for
     leaves and v0, v1… for the rest (the label then shows in a comment)."""
-    taken = set(_HELPERS) | {"data", "grads", "program", "min", "max", "abs"} | set(_custom_helpers(trace))
+    taken = set(_HELPERS) | {"data", "grads", "state", "program", "min", "max", "abs"} | set(_custom_helpers(trace))
     names = []
     for slot in range(len(trace.leaves) + len(trace)):
         name = trace.names.get(slot, "")
@@ -182,6 +182,11 @@ def python_source(trace):
     """The traced program as the source of a Python function `program(data, grads)`: the leaves' numbers and
     gradients in, the outputs' numbers and the leaves' new gradients out. Forward lines, one per operation; then
     backward lines, one per gradient: the sum of its chain-rule terms, each operation's gradient before its inputs'."""
+    return "\n".join(_source_lines(trace)) + "\n"
+
+
+def _source_lines(trace):
+    """python_source's lines."""
     names, custom_names = _names(trace), _custom_names(trace)
     labels_shown = {slot: f"  # {_comment(label)}" for slot, label in trace.names.items() if label != names[slot]}
     leaves = names[: len(trace.leaves)]
@@ -212,7 +217,7 @@ def python_source(trace):
     lines += ["    " + line for line in backward]
     outputs = ", ".join(names[slot] for slot in trace.outputs)
     lines.append(f"    return ({outputs},), [{', '.join(grad_names)}]")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 # The engine's float helpers, under short names: the generated code computes exactly what the engine computes.
@@ -231,8 +236,54 @@ def _custom_helpers(trace):
     return helpers
 
 
+# Python's compiler holds a whole function at once, ~2 KB per line and more for longer ones (a 500,000-line program:
+# 1 GB): a longer program is compiled in parts. Parts cost time at every call (their variables cross in a dict).
+_LINES_IN_ONE_FUNCTION = 20_000
+_LINES_PER_PART = 2_000
+_NAME = re.compile(r"[A-Za-z_]\w*")  # the program's names are ASCII (_names)
+
+
 def python_backend(trace):
-    """The traced program as a Python function, compiled from `python_source(trace)`."""
+    """The traced program as a Python function, compiled from `python_source(trace)`: as one function, or, for a very
+    long program, as parts of a few thousand lines run one after the other (see `_in_parts`)."""
     namespace = {**_HELPERS, **_custom_helpers(trace)}
-    exec(builtins.compile(python_source(trace), "<micrograd program>", "exec"), namespace)
+    lines = _source_lines(trace)
+    if len(lines) > _LINES_IN_ONE_FUNCTION:
+        return _in_parts(lines[1:], namespace)
+    exec(builtins.compile("\n".join(lines), "<micrograd program>", "exec"), namespace)
     return namespace["program"]
+
+
+def _in_parts(body, namespace):
+    """The lines of a program's body as functions of `_LINES_PER_PART` lines each, run in order: a part takes the
+    variables it reads from earlier parts out of a dict, `state`, and puts those that later parts read into it. The
+    same lines run, so the same numbers come out; only the compiler's peak memory is that of one part."""
+    parts = [body[start : start + _LINES_PER_PART] for start in range(0, len(body), _LINES_PER_PART)]
+    names_set, names_read, last_part_reading = [], [], {}
+    for k, part in enumerate(parts):
+        set_here, read_here = set(), set()
+        for line in part:
+            code = line.split("#", 1)[0]  # a comment holds a label, never code
+            target, is_assignment, expression = code.partition(" = ")
+            set_here.update(_NAME.findall(target) if is_assignment else ())
+            read_here.update(_NAME.findall(expression if is_assignment else code))
+        last_part_reading.update(dict.fromkeys(read_here, k))
+        names_set.append(set_here)
+        names_read.append(read_here)
+    functions, earlier = [], {"data", "grads"}
+    for k, part in enumerate(parts):
+        lines = ["def part(state):"] + [f"    {name} = state[{name!r}]" for name in sorted(names_read[k] & earlier)]
+        lines += [line.split("#", 1)[0] for line in part] + ["    pass"]  # (a part may be all comments)
+        names_kept = [name for name in sorted(names_set[k]) if last_part_reading.get(name, k) > k]
+        lines += [f"    state[{name!r}] = {name}" for name in names_kept]
+        exec(builtins.compile("\n".join(lines), f"<micrograd program, part {k + 1}>", "exec"), namespace)
+        functions.append(namespace.pop("part"))
+        earlier |= names_set[k]
+
+    def program(data, grads):
+        state = {"data": data, "grads": grads}
+        for part in functions[:-1]:
+            part(state)
+        return functions[-1](state)
+
+    return program

@@ -18,8 +18,9 @@ a function into a printable jaxpr and lowers it):
      and bit-for-bit eager's answers: the same operations on the same floats in the same order.
    - numpy_backend.py: the passes of passes.py, `flatten_sums`, `schedule_by_level` and `group_by_operation`, turn
      the equations into a few wide steps, each one numpy call over many operations at once (what tensors do), and
-     `as_matrix_product` finds the batches of points through a layer among them. Sums may add in another order, so
-     results agree with eager to about 1e-15, not to the bit.
+     `as_matrix_product` finds the batches of points through a layer among them. Sums may add in another order (and
+     numpy rounds exp, log and tanh its own way), so results agree with eager to about 1e-15, not to the bit: the
+     rule is stated in numpy_backend.py.
 3. This file: `compile()`, the front door, and what it returns: a `Program` (a compiled graph) or a
    `CompiledFunction` (a compiled function of numbers).
 
@@ -195,9 +196,9 @@ class CompiledFunction:
         python_value, python_grads = self._replay(replayed, traced_arguments, numbers)
         if self._backend == "numpy" and all(map(_identical, [python_value, *python_grads], eager)):
             raise TracingCheckError(
-                f"{found} The numpy backend adds the terms of a sum in another order than eager, and this sum cancels "
-                "or overflows (as x + 1e300 - 1e300 does), so the order changes its result: backend='python' gives "
-                "eager's numbers to the bit"
+                f"{found} The numpy backend adds the terms of a sum in another order than eager (and rounds exp, log "
+                "and tanh its own way), and here that changes the result: a sum that cancels or overflows, as "
+                "x + 1e300 - 1e300 does. backend='python' gives eager's numbers to the bit"
             )
         raise TracingCheckError(
             f"{found} The trace froze Python control flow that reads .data (an `if` on a Value, say) at the first "

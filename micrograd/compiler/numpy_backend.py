@@ -12,6 +12,19 @@ gradients (a scatter-add that, unlike `grads[index] += ...`, loses no update whe
 
 The operations below are the engine's formulas on arrays, with the engine's answers at the domain edges (numpy, like
 C, gives inf and nan where Python's math module would raise).
+
+How results may differ from eager's (tests/test_compile_edges.py checks this rule over a grid of edge values):
+1. Summation order. Where eager adds three or more terms into one number — a sum() of Values, a chain `a + b + c`
+   (the numbers in it included, which flatten_sums adds together first), a `linear` of two or more inputs, the
+   gradient of a Value used three or more times — this backend adds the same terms in another order (and a batch of
+   points through a layer may fuse each product with its addition). Its result is what adding those terms in
+   another order gives: equal up to rounding, or different where the sum cancels (`x + 1e300 - 1e300` is x here,
+   0.0 eagerly) or overflows in one order and not in the other.
+2. Rounding of numpy's own exp, log, log1p, tanh and power, which may differ from Python's math module in the last
+   bit (a relative 1e-16), and only there: the same nan, infinities and zeros.
+Everything else is eager's to the bit: every other operation, every sum of two terms, the sign of every zero (a sum
+of -0.0 terms is -0.0), every cut edge (relu's where x <= 0, x ** 0's, a ** b's base where b == 0), 1/x applied as
+the engine's one_over.
 """
 
 import numpy as np

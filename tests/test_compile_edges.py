@@ -30,6 +30,8 @@ import micrograd
 from micrograd import Value, custom_op
 from micrograd.autograd import linear
 from micrograd.autograd import sum as value_sum
+from micrograd.compiler.passes import as_matrix_product
+from micrograd.compiler.trace import trace
 from micrograd.losses import binary_cross_entropy_with_logits
 
 INF, NAN = math.inf, math.nan
@@ -309,3 +311,15 @@ def test_a_long_program_compiled_in_parts_is_eager_to_the_bit(monkeypatch, lines
         a, b = rng.choice(values[-40:]), rng.choice(values)
         values.append(rng.choice([a * b, (a + b).tanh(), a + b + 1, a.relu() * 0.5, micrograd.sum([a, b, a])]))
     assert_compiled_is_eager(micrograd.sum(values[-50:]).tanh(), leaves, "python")
+
+
+def test_a_batch_through_a_layer_keeps_minus_zero_like_eager():
+    points = [[Value(1.0), Value(2.0)], [Value(-0.0), Value(3.0)]]
+    neurons = [([Value(-0.0), Value(-0.0)], Value(-0.0)), ([Value(0.0), Value(-0.0)], Value(-0.0))]
+    outputs = [linear(point, weights, bias) for point in points for weights, bias in neurons]
+    leaves = [v for point in points for v in point] + [v for weights, bias in neurons for v in (*weights, bias)]
+    graph = micrograd.sum([output.reciprocal() for output in outputs])
+    layer = [equation for equation in trace(graph).equations() if equation.op == "linear"]
+    assert as_matrix_product(layer) is not None  # the numpy backend computes it as a matrix product
+    assert [output.data for output in outputs] == [-0.0, 0.0, -0.0, 0.0]
+    assert_compiled_is_eager(graph, leaves, "numpy")

@@ -4,6 +4,17 @@
 demo:
 	@bash scripts/setup.sh viz
 	.venv/bin/micrograd demo
+	@echo "Then: make notebooks opens notebook 01, the tour, in JupyterLab (make notebooks-pt: in Portuguese)."
+
+# The notebooks in JupyterLab, from notebooks/01-main.ipynb (NOTEBOOKS_HEADLESS=1: check they open, without a browser).
+.PHONY: notebooks notebooks-pt
+notebooks:
+	@bash scripts/setup.sh notebooks
+	.venv/bin/python scripts/open_notebook.py notebooks/01-main.ipynb
+
+notebooks-pt:
+	@bash scripts/setup.sh notebooks
+	.venv/bin/python scripts/open_notebook.py notebooks/pt-BR/01-main.ipynb
 
 test:
 	@bash scripts/setup.sh test

@@ -30,14 +30,9 @@ def main():
         driver = start_chromium(Path(folder) / "profile", window_size=(1100, 760))
         try:
             driver.get(path.as_uri())
-            driver.find_element(By.ID, "reset").click()
             for _ in range(8):  # 3 forward steps, the seed, 4 edges: the last one is a.grad += local × grad
                 driver.find_element(By.ID, "step").click()
-            a_times_b = next(
-                g
-                for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.node")
-                if g.find_element(By.TAG_NAME, "title").get_attribute("textContent") == "v2"
-            )
+            a_times_b = driver.find_element(By.CSS_SELECTOR, '#graph g.node[aria-label="a * b"]')
             ActionChains(driver).move_to_element(a_times_b).perform()
             driver.save_screenshot(str(ROOT / "docs" / "page.png"))
         finally:

@@ -87,3 +87,12 @@ def test_graph_prints_the_output_and_gradients_then_what_to_install(base_install
     (line,) = result.stderr.splitlines()
     assert line.startswith("micrograd graph: skipped graph.svg: ") and VIZ_EXTRA in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_opening_a_notebook_without_jupyterlab_says_how_to_get_it_in_one_line(base_install):
+    script, notebook = ROOT / "scripts" / "open_notebook.py", "notebooks/01-main.ipynb"
+    result = subprocess.run([str(base_install / "python"), script, notebook], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "open_notebook: JupyterLab is not installed in this Python; `make notebooks` installs it"
+    ]

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_demo_shows_a_progress_bar_with_loss_and_accuracy(tmp_path):
     status, out, err = run_micrograd("demo", "--steps", "3", "--out", str(tmp_path))
     assert status == 0, err
     assert "3/3" in err and "loss=" in err and "accuracy=" in err
-    assert out.splitlines()[-1].startswith("final accuracy: ")
+    assert out.splitlines()[-2].startswith("final accuracy: ") and out.splitlines()[-1].startswith("Next: open ")
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,53 @@ def test_bad_arguments_give_one_line_on_stderr_and_status_2(tmp_path, args, comp
     assert status == 2
     assert len(err.strip().splitlines()) == 1, err
     assert complaint in err and "Traceback" not in err
+
+
+def test_demo_in_portuguese_speaks_portuguese_and_writes_the_portuguese_page(tmp_path):
+    status, out, err = run_micrograd("demo", "--steps", "2", "--quiet", "--lang", "pt", "--out", "saida", cwd=tmp_path)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert "salvo saida/neuron.html" in lines and re.fullmatch(r"acurácia final: \d+,\d%", lines[-2])
+    assert lines[-1].startswith("A seguir: abra saida/neuron.html num navegador e tecle →")
+    assert '<html lang="pt-BR">' in (tmp_path / "saida" / "neuron.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["demo", "--lang", "pt", "--steps", "x"], "micrograd demo: erro: argumento --steps: era esperado um número"),
+        (["demo", "--lang=pt", "--bad"], "micrograd: erro: argumentos não reconhecidos: --bad"),
+        (["graph", "--lang", "pt"], "micrograd graph: erro: faltam os argumentos: expression"),
+        (["train", "--lang", "pt", "--dataset", "x"], "micrograd train: erro: argumento --dataset: opção inválida"),
+        (["train", "--lang", "pt", "--seed", "x"], "micrograd train: erro: argumento --seed: era esperado um número"),
+    ],
+)
+def test_usage_errors_under_lang_pt_are_one_portuguese_line(tmp_path, args, complaint):
+    status, out, err = run_micrograd(*args, cwd=tmp_path)
+    assert status == 2 and out == "" and len(err.splitlines()) == 1 and err.startswith(complaint)
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["demo", "--out", "a_file"], "micrograd demo: erro: --out a_file é um arquivo, não uma pasta"),
+        (["graph", "a*b", "--set", "a=1", "b=x"], "micrograd graph: erro: --set b= precisa de um número, veio 'x'"),
+    ],
+)
+def test_the_commands_own_errors_under_lang_pt_are_in_portuguese(tmp_path, args, complaint):
+    (tmp_path / "a_file").write_text("kept")
+    status, out, err = run_micrograd(*args, "--lang", "pt", cwd=tmp_path)
+    assert status == 2 and err.splitlines() == [complaint] and (tmp_path / "a_file").read_text() == "kept"
+
+
+def test_train_writes_the_page_of_a_live_neuron_of_the_trained_model(tmp_path):
+    status, _, err = run_micrograd("train", "--dataset", "xor", "--steps", "3", "--quiet", "--out", "o", cwd=tmp_path)
+    assert status == 0, err
+    page = (tmp_path / "o" / "neuron.html").read_text(encoding="utf-8")
+    graph = json.loads(re.search(r"^const GRAPH = (.*);$", page, re.M)[1])
+    parameters = [value for value in graph["values"] if value["parameter"]]
+    assert [value["name"] for value in parameters] == ["w1", "w2", "b"]
+    assert any(value["grad"] != 0 for value in parameters)  # gradients flow: not a relu at rest
+    first_layer = load(tmp_path / "o" / "model.json")["model"].layers[0]
+    neurons = [[p.data for p in neuron.parameters()] for neuron in first_layer.neurons]
+    assert [value["data"] for value in parameters] in neurons

@@ -232,3 +232,17 @@ def test_depth_limit_is_exactly_the_documented_one():
 def test_build_needs_a_string():
     with pytest.raises(TypeError, match="must be a str, got bytes"):
         build(b"x", {"x": Value(1.0)})
+
+
+def test_in_portuguese_the_numbers_the_files_and_the_page_speak_portuguese(in_tmp, capsys):
+    assert main(["a * 2", "--set", "a=1", "--html", "pagina.html", "--lang", "pt"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["saída: 2", "a.grad: 2", "salvo graph.svg", "salvo pagina.html"]
+    assert '<html lang="pt-BR">' in (in_tmp / "pagina.html").read_text(encoding="utf-8")
+
+
+def test_without_the_dot_program_the_page_is_not_skipped_silently(in_tmp, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(in_tmp))
+    assert main(["a * 2", "--set", "a=1", "--html", "page.html"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("micrograd graph: skipped graph.svg + page.html: Graphviz's `dot` program is needed")
+    assert list(in_tmp.iterdir()) == []

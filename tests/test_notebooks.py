@@ -6,6 +6,7 @@ display needed) and graphs are SVGs from Graphviz. After changing a notebook, re
     .venv/bin/python tests/test_notebooks.py
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,13 +18,15 @@ FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb")) + sorted(FOLDER.glob("pt-BR/*.ipynb"))  # English, then the translations
 WHAT_YOU_WILL_LEARN = ("you will learn", "você vai aprender")
 PICTURES = ("image/svg+xml", "image/png")
+NEED_PYTORCH = [path for path in NOTEBOOKS if "import torch" in path.read_text()]
+PYTORCH_MISSING = ("PyTorch is not installed", "PyTorch não está instalado")
 
 
-def execute(path):
+def execute(path, **kernel_options):
     """The notebook at `path`, executed in a fresh kernel (in its own folder); raises on the first failing cell."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": path.parent}})
-    client.execute()
+    client.execute(**kernel_options)
     return notebook
 
 
@@ -70,7 +73,7 @@ def test_printed_text_is_compared_whole_within_a_cell_however_the_kernel_cut_it(
 
 
 def test_there_are_notebooks_to_check():
-    assert {path.name for path in NOTEBOOKS} >= {"main.ipynb", "gradients.ipynb", "training.ipynb"}
+    assert {path.name for path in NOTEBOOKS} >= {"01-main.ipynb", "03-training.ipynb", "04-gradients.ipynb"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
@@ -80,6 +83,19 @@ def test_notebook_runs_and_its_committed_outputs_are_current(path):
     assert all(cell.execution_count for cell in code_cells), "the notebook is committed with its outputs"
     executed = execute(path)  # fails on any error in any cell
     assert texts(executed) == texts(committed), "refresh the outputs: .venv/bin/python tests/test_notebooks.py"
+
+
+def test_the_notebooks_that_compare_with_pytorch_are_found():
+    assert {path.name for path in NEED_PYTORCH} >= {"04-gradients.ipynb", "06-compile.ipynb", "07-pytorch.ipynb"}
+
+
+@pytest.mark.parametrize("path", NEED_PYTORCH, ids=lambda path: str(path.relative_to(FOLDER)))
+def test_notebook_runs_without_pytorch_and_says_so_in_one_line(path, tmp_path):
+    (tmp_path / "torch.py").write_text("raise ModuleNotFoundError('torch')\n")  # as if PyTorch were not installed
+    executed = execute(path, env={**os.environ, "PYTHONPATH": str(tmp_path)})  # fails on any error in any cell
+    printed = "".join(text for kind, text in texts(executed) if kind == "stdout").splitlines()
+    about_pytorch = [line for line in printed if "PyTorch" in line]  # no comparison printed without it
+    assert len(about_pytorch) == 1 and any(words in about_pytorch[0] for words in PYTORCH_MISSING)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))

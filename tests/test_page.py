@@ -1,6 +1,7 @@
 """The graph page (micrograd.viz.to_html), driven in a real headless Chromium: stepping, hovering, editing a leaf, the
 language switch, the keyboard, escaping, and that it neither reaches for the network nor logs a console error."""
 
+import html
 import json
 import math
 import random
@@ -11,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import torch
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -19,12 +21,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from micrograd import Value, custom_op, linear, losses
 from micrograd import sum as value_sum
+from micrograd.cli.train import lecture_neuron
 from micrograd.viz import draw_dot, show, to_html, trace
 from micrograd.viz.page import GraphPage
 
 from conftest import run_example, same_float
 
 ROOT = Path(__file__).resolve().parent.parent
+BOX_FIELDS = ("data", "grad")
 
 
 @pytest.fixture
@@ -160,13 +164,46 @@ def test_show_outside_jupyter_opens_the_page_in_the_web_browser(monkeypatch):
 # --- In the browser
 
 
-def test_the_page_opens_with_the_graph_and_pythons_numbers(open_page):
+def test_the_page_opens_at_step_0_with_a_hint_and_pythons_result_one_click_away(open_page):
     out = readme_graph()
     driver = open_page(out)
-    assert_page_matches(driver, out, rel=0)
+    assert text(driver, "position") == "step 0 of 9"
+    hint = driver.find_element(By.ID, "explanation")
+    assert hint.is_displayed() and hint.text.startswith("Press → or Step ▶ to start")
     assert driver.find_element(By.ID, "no-backward").is_displayed() is False
+    legend = [item.text for item in driver.find_elements(By.CSS_SELECTOR, ".legend li") if item.is_displayed()]
+    assert legend == ["leaf: a number you gave", "computed from its inputs", "cut edge: no gradient flows back"]
+    driver.find_element(By.ID, "result").click()  # backward() ran in Python: its result is one click away
+    assert_page_matches(driver, out, rel=0)
     boxes = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
     assert "grad -0.0040" in boxes and "data 0.9993" in boxes  # as draw_dot writes them
+
+
+def test_every_box_is_named_and_small_numbers_are_never_shown_as_zero(open_page):
+    x = Value(1e-5, label="x")
+    scaled = x * 2.46
+    out = (scaled + 1.0).log() * 1e-3
+    out.backward()
+    driver = open_page(out)
+    driver.find_element(By.ID, "result").click()
+    boxes = [g.get_attribute("aria-label") for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.node[tabindex]")]
+    assert boxes == ["… * 0.001", "log((x * 2.46) + 1)", "(x * 2.46) + 1", "x * 2.46", "x"]
+    tooltips = driver.execute_script("return [...document.querySelectorAll('#graph title')].map((t) => t.textContent)")
+    assert not [tip for tip in tooltips if re.search(r"\bv\d|%3|_node", tip)]  # no internal name, anywhere
+    texts = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
+    assert {"data 2.46e-8", "data 2.46e-5", "data 1e-5", "grad 1e-3"} <= set(texts)
+    assert not any(t.endswith(" 0.0000") for t in texts)  # no number here is 0
+    tooltip = box(driver, "x * 2.46").find_element(By.TAG_NAME, "title").get_attribute("textContent")
+    name, data, grad = tooltip.split("\n")  # every digit on hover
+    assert (name, float(data.removeprefix("data = ")), float(grad.removeprefix("grad = "))) == (
+        "x * 2.46",
+        scaled.data,
+        scaled.grad,
+    )
+
+
+def box(driver, name):
+    return driver.find_element(By.CSS_SELECTOR, f'#graph g.node[aria-label="{name}"]')
 
 
 def test_before_backward_the_page_says_so_and_runs_it_step_by_step_to_pythons_grads(open_page):
@@ -181,9 +218,9 @@ def test_before_backward_the_page_says_so_and_runs_it_step_by_step_to_pythons_gr
     step_to_the_end(driver)
     out.backward()
     assert_page_matches(driver, out, rel=0)  # the same sums in the same order as Value.backward()
-    assert text(driver, "explanation").startswith("b.grad += local × grad = 2.0 × 0.0013409506830258655 = ")
-    assert text(driver, "explanation").endswith(
-        ", so b.grad is now 0.002681901366051731. Done: every grad is now dout/d(that Value)."
+    assert text(driver, "explanation") == (  # 4 significant digits in sentences; the table has every digit
+        "b.grad += local derivative × (a * b).grad = 2.0 × 0.001341 = 0.002682, so b.grad is now 0.002682. "
+        "Done: every grad is now dout/d(that Value)."
     )
 
 
@@ -194,11 +231,11 @@ def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
     assert text(driver, "position") == "step 0 of 9"  # 3 forward, the seed, 5 edges
     assert [data for data, _ in shown(driver)][:3] == [None, None, None]  # only the leaves are known
     driver.find_element(By.ID, "step").click()
-    assert text(driver, "explanation") == "Forward: a * b = -6.0 (* of a = 2.0, b = -3.0)."
+    assert text(driver, "explanation") == "Forward: a * b = 2.0 * -3.0 = -6.0."
     assert shown(driver)[2] == (-6.0, 0.0)
     for _ in range(2 + 1 + 4):  # 2 more forward, the seed, then out -> a*b+c -> a*b, c -> a
         driver.find_element(By.ID, "step").click()
-    assert text(driver, "explanation").startswith("a.grad += local × grad = -3.0 × 0.0013409506830258655 = ")
+    assert text(driver, "explanation").startswith("a.grad += local derivative × (a * b).grad = -3.0 × 0.001341 = ")
     assert text(driver, "code-line").startswith("child.grad += local_grad * grad")
     assert len(driver.find_elements(By.CSS_SELECTOR, "#graph g.edge.active")) == 1
     driver.find_element(By.ID, "back").click()
@@ -208,25 +245,26 @@ def test_each_backward_step_applies_one_edge_and_shows_the_line(open_page):
 def test_hovering_or_focusing_a_value_shows_its_local_derivatives_and_chain_rule_terms(open_page):
     out = readme_graph()
     driver = open_page(out)
-    a_times_b = next(g for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.node") if title(g) == "v2")
-    ActionChains(driver).move_to_element(a_times_b).perform()
+    driver.find_element(By.ID, "result").click()
+    ActionChains(driver).move_to_element(box(driver, "a * b")).perform()
     details = text(driver, "details")
-    assert "computed by *" in details
-    assert "d(a * b)/da = -3.0; a.grad += -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in details
-    assert "d(a * b)/db = 2.0; b.grad += 2.0 × 0.0013409506830258655 = 0.002681901366051731" in details
-    assert "from (a * b) + c: 1.0 × 0.0013409506830258655 = 0.0013409506830258655" in details
+    assert "computed: a * b" in details and "grad = 0.0013409506830258655" in details  # data and grad in full
+    assert "d(a * b)/da = -3.0; a.grad += -3.0 × 0.001341 = -0.004023" in details
+    assert "d(a * b)/db = 2.0; b.grad += 2.0 × 0.001341 = 0.002682" in details
+    assert "from (a * b) + c: 1.0 × 0.001341 = 0.001341" in details
     assert len(driver.find_elements(By.CSS_SELECTOR, "#graph g.edge.related")) == 3  # 2 inputs, 1 use
     edge_tips = [title(g) for g in driver.find_elements(By.CSS_SELECTOR, "#graph g.edge")]
-    assert "a → a * b: local × grad = -3.0 × 0.0013409506830258655 = -0.0040228520490775965" in edge_tips
+    assert "a → a * b: local derivative × grad = -3.0 × 0.001341 = -0.004023" in edge_tips
 
     focused = None
-    for _ in range(12):  # Tab through the buttons to the first Value of the graph
+    driver.execute_script("document.getElementById('play').focus()")  # the last control before the graph
+    for _ in range(16):  # Tab through the buttons to the first Value of the graph
         ActionChains(driver).send_keys(Keys.TAB).perform()
         focused = driver.switch_to.active_element
-        if "node" in (focused.get_attribute("class") or ""):
+        if "node" in (focused.get_attribute("class") or "") and focused.get_attribute("aria-label"):
             break
-    assert title(focused) == "v0"
-    assert text(driver, "details").startswith("out\ncomputed by tanh")
+    assert focused.get_attribute("aria-label") == "out"
+    assert text(driver, "details").startswith("out\ncomputed: out = tanh((a * b) + c)")
 
 
 def title(group):
@@ -239,18 +277,21 @@ def test_the_language_switch_translates_every_text(open_page):
     assert keys[0] == keys[1]
     driver.find_element(By.ID, "language-pt-BR").click()
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pt-BR"
-    assert text(driver, "step") == "Avançar ▶" and text(driver, "position") == "passo 3 de 9"
-    assert "Nenhum backward foi executado ainda" in text(driver, "no-backward")
+    assert text(driver, "step") == "Avançar ▶" and text(driver, "position") == "passo 0 de 9"
+    assert "A retropropagação (backward) ainda não rodou" in text(driver, "no-backward")
     driver.find_element(By.ID, "run-backward").click()
-    assert text(driver, "explanation").startswith("O backward começa na saída")
+    assert text(driver, "explanation").startswith("A retropropagação começa na saída")
     driver.find_element(By.ID, "language-en").click()
     assert text(driver, "explanation").startswith("Backward starts at the output")
 
 
 def test_the_page_can_open_in_portuguese(open_page):
     driver = open_page(readme_graph(), language="pt-BR")
-    assert text(driver, "reset") == "Reiniciar" and text(driver, "explanation").endswith(
-        "Pronto: cada grad agora é dout/d(aquele Value)."
+    assert text(driver, "explanation").startswith("Tecle → ou Avançar ▶ para começar")
+    driver.find_element(By.ID, "result").click()
+    assert text(driver, "reset") == "Reiniciar" and text(driver, "explanation") == (
+        "b.grad += derivada local × (a * b).grad = 2,0 × 0,001341 = 0,002682; agora b.grad vale 0,002682. "
+        "Pronto: cada grad agora é dout/d(aquele valor)."
     )
 
 
@@ -410,6 +451,7 @@ def test_a_leaf_that_feeds_an_operation_the_page_does_not_know_is_not_edited(ope
         return out
 
     driver = open_page(graph(2.0))
+    driver.find_element(By.ID, "result").click()
     edit(driver, "x", 3.0)
     assert text(driver, "edit-message").startswith("Cannot edit x: it feeds softplus, an operation the page does not")
     assert_page_matches(driver, graph(2.0), rel=0)  # nothing changed
@@ -421,6 +463,7 @@ def test_a_leaf_that_feeds_an_operation_the_page_does_not_know_is_not_edited(ope
 def test_typing_something_that_is_not_a_number_changes_nothing(open_page):
     out = readme_graph()
     driver = open_page(out)
+    driver.find_element(By.ID, "result").click()
     edit(driver, "a", "two")
     assert text(driver, "edit-message") == "\"'two'\" is not a number"
     assert_page_matches(driver, out, rel=0)
@@ -436,14 +479,14 @@ def test_the_jupyter_display_works_in_its_iframe(browser, open_page, tmp_path):
     browser.get(wrapper.as_uri())
     browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
     try:
-        browser.find_element(By.ID, "step")
+        browser.find_element(By.ID, "result").click()
         assert shown(browser)[0] == (math.tanh(4.0), 1.0)
     finally:
         browser.switch_to.default_content()
 
 
 def test_notebook_main_shows_the_page_inline():
-    notebook = json.loads((ROOT / "notebooks" / "main.ipynb").read_text())
+    notebook = json.loads((ROOT / "notebooks" / "01-main.ipynb").read_text())
     outputs = [output for cell in notebook["cells"] for output in cell.get("outputs", [])]
     assert any("<iframe srcdoc=" in "".join(output.get("data", {}).get("text/html", "")) for output in outputs)
 
@@ -460,6 +503,7 @@ def test_graph_command_writes_the_page_with_html(open_page, browser, tmp_path):
     assert result.stdout.splitlines()[-2:] == ["wrote graph.svg", "wrote page.html"]
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "page.html").as_uri())
+    browser.find_element(By.ID, "result").click()
     assert_page_matches(browser, readme_graph(), rel=0)
 
 
@@ -469,17 +513,114 @@ def test_graph_command_with_an_unwritable_html_path_fails_in_one_line(tmp_path):
     assert "page.html" in result.stderr
 
 
-def test_demo_writes_the_page_of_a_neuron_next_to_its_picture(open_page, browser, tmp_path):
+def test_demo_page_is_the_lectures_neuron_from_step_0_to_pythons_gradients(open_page, browser, tmp_path):
     result = run_command("demo", "--steps", "1", "--quiet", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "wrote out/neuron.html" in result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    assert "wrote out/neuron.html" in lines and lines[-1].startswith("Next: open out/neuron.html in a web browser")
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "out" / "neuron.html").as_uri())
-    operations = browser.execute_script(
-        "return [...document.querySelectorAll('#values tbody tr')].map((row) => row.cells[1].textContent)"
+    assert text(browser, "position") == "step 0 of 15"  # 5 forward, the seed, 9 edges
+    assert browser.find_element(By.ID, "legend-parameter").text == "parameter: a leaf that training changes"
+    names = browser.execute_script(
+        "return [...document.querySelectorAll('#values tbody tr')].map((r) => r.cells[0].textContent)"
     )
-    assert operations[:2] == ["computed by relu", "computed by linear"]
-    assert operations.count("a parameter (a leaf)") == 3  # the neuron's 2 weights and its bias
+    assert names == ["o", "n", "x1*w1 + x2*w2", "b", "x1*w1", "x2*w2", "x1", "w1", "x2", "w2"]  # the lecture's
+    step_to_the_end(browser)
+    o, parameters = lecture_neuron()
+    assert_page_matches(browser, o, rel=0)
+    grads = dict(zip(names, (grad for _, grad in shown(browser))))
+    w1, w2, b = (torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in parameters)
+    torch.tanh(2.0 * w1 + 0.0 * w2 + b).backward()
+    assert [grads["w1"], grads["w2"], grads["b"]] == pytest.approx([w1.grad.item(), w2.grad.item(), b.grad.item()])
+    assert grads["w1"] != 0 and grads["b"] != 0  # gradients flow (w2's is 0: its input x2 is 0, as in the lecture)
+    picture = re.findall(r">((?:data|grad) [^<]+)<", (tmp_path / "out" / "neuron.svg").read_text())
+    picture = [html.unescape(number) for number in picture]
+    boxes = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#graph g.node text") if t.text[:4] in BOX_FIELDS]
+    assert picture == boxes  # neuron.svg shows what the page shows at its end
+
+
+def test_text_is_at_least_12_px_for_30_values_in_a_1280_px_window_and_in_the_notebooks_iframe(open_page, tmp_path):
+    inputs = [Value(0.1 * i, label=f"x{i}") for i in range(1, 9)]
+    weights = [Value(-0.2 * i, label=f"w{i}") for i in range(1, 9)]
+    out = (value_sum([x * w for x, w in zip(inputs, weights)]) + Value(0.5, label="b")).tanh() ** 2
+    out.backward()
+    assert len(trace(out)[0]) == 29
+    driver = open_page(out)
+    driver.set_window_size(1280, 900)
+    smallest = """
+        const sizes = [...document.querySelectorAll("body *")].filter((e) => [...e.childNodes].some(
+            (n) => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length && e.tagName !== "title")
+          .map((e) => parseFloat(getComputedStyle(e).fontSize) * (e.getScreenCTM ? e.getScreenCTM().a : 1));
+        return Math.min(...sizes);"""
+    assert driver.execute_script(smallest) >= 12
+    wrapper = tmp_path / "notebook.html"  # a notebook's output cell is about 900 px wide
+    wrapper.write_text(
+        '<!DOCTYPE html><html><body style="width: 900px">' + to_html(out)._repr_html_() + "</body></html>"
+    )
+    driver.get(wrapper.as_uri())
+    driver.switch_to.frame(driver.find_element(By.TAG_NAME, "iframe"))
+    try:
+        assert driver.execute_script(smallest) >= 12
+    finally:
+        driver.switch_to.default_content()
+
+
+ENGLISH_UI = [  # words of the page's English strings that have no place on the Portuguese page
+    "Watch",
+    "Hover",
+    "Step",
+    "Back",
+    "Reset",
+    "Play",
+    "Pause",
+    "Show",
+    "result",
+    "leaf",
+    "parameter",
+    "computed",
+    "cut edge",
+    "Forward",
+    "Backward",
+    "Done",
+    "local derivative",
+    "Press",
+    "Every",
+    "Value",
+    "Values",
+    "Type",
+    "what it is",
+    "step",
+    "of",
+    "from",
+    "keeps",
+    "not computed",
+    "Local",
+    "Gradient",
+    "is now",
+    "so",
+    "the edge",
+    "flows",
+    "precision",
+]
+
+
+def test_the_portuguese_page_has_no_english_ui_word_left(open_page):
+    out = readme_graph()
+    driver = open_page(out, language="pt-BR")
+    seen = []
+    for _ in range(9):
+        seen.append(driver.execute_script("return document.body.innerText"))
+        ActionChains(driver).move_to_element(box(driver, "a * b")).perform()
+        seen.append(text(driver, "details"))
+        driver.find_element(By.ID, "step").click()
+    seen.append(driver.execute_script("return document.body.innerText"))
+    edit(driver, "a", "dois")
+    seen.append(text(driver, "edit-message"))
+    page = "\n".join(seen)
+    assert "Passagem direta: a * b = 2,0 * -3,0 = -6,0." in page  # a decimal comma in Portuguese prose
+    left = [word for word in ENGLISH_UI if re.search(rf"\b{word}\b", page)]
+    assert left == []
 
 
 def test_the_package_ships_the_page_assets(tmp_path):

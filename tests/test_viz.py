@@ -12,8 +12,10 @@ import graphviz
 import pytest
 
 from micrograd import Value, linear
+from micrograd import sum as value_sum
 from micrograd.layers import MLP
 from micrograd.viz import INPUT_COLOR, NOT_FINITE_COLOR, PARAMETER_COLOR, draw_dot, trace
+from micrograd.viz.dot import box_number, value_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -351,3 +353,27 @@ def test_the_portuguese_readme_is_linked_both_ways_and_has_the_same_code_and_sec
 
     assert code_blocks(portuguese) == code_blocks(english)
     assert heading_levels(portuguese) == heading_levels(english)
+
+
+def test_a_box_shows_4_decimals_or_a_small_number_in_scientific_notation_never_as_zero():
+    numbers = [0.0, 2.0, -0.0040228, 2.4567e-5, -1e-7, 0.001, float("inf")]
+    assert [box_number(x) for x in numbers] == ["0.0000", "2.0000", "-0.0040", "2.46e-5", "-1e-7", "0.0010", "inf"]
+
+
+def test_every_value_gets_a_name_from_its_label_its_role_in_a_neuron_or_its_expression():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    out = (a * b + c).tanh()
+    assert value_names(out, trace(out)[0]) == ["tanh((a * b) + c)", "(a * b) + c", "a * b", "c", "a", "b"]
+    x2 = Value(0.5, label="x2")  # a label is kept, and no role name takes it
+    neuron = linear([1.0, x2], [Value(-3.0), Value(1.0)], Value(0.1)).relu()
+    assert value_names(neuron, trace(neuron)[0]) == [
+        "relu(x1 * w1 + x2 * w2 + b)",
+        "x1 * w1 + x2 * w2 + b",
+        "x1",
+        "x2",
+        "w1",
+        "w2",
+        "b",
+    ]
+    long = value_sum([Value(float(i), label=f"x{i}") * 2 for i in range(8)]).tanh()
+    assert value_names(long, trace(long)[0])[:2] == ["tanh(sum(…))", "sum(…)"]

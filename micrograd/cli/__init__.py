@@ -15,11 +15,13 @@ import sys
 
 from micrograd.cli import export, graph, train
 from micrograd.exercises import command as exercises
-from micrograd.messages import OneLineErrorParser
+from micrograd.messages import OneLineErrorParser, usage_language
 
 
-def build_parser():
-    parser = OneLineErrorParser(prog="micrograd", description="Train tiny neural networks and draw computation graphs.")
+def build_parser(language="en"):
+    """The command's argument parser; `language` ("en" or "pt") is the language of its usage errors."""
+    description = "Train tiny neural networks and draw computation graphs."
+    parser = OneLineErrorParser(prog="micrograd", description=description, language=language)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser)
     for name, add_arguments, run, help_text in [
         ("demo", train.add_demo_arguments, train.run_demo, "the original micrograd demo: an MLP on 100 moons points"),
@@ -28,7 +30,7 @@ def build_parser():
         ("exercises", exercises.add_arguments, exercises.run, "write your own autograd engine, checked step by step"),
         ("export", export.add_arguments, export.run, "hand a saved model to PyTorch, ONNX or safetensors"),
     ]:
-        command = commands.add_parser(name, help=help_text)
+        command = commands.add_parser(name, help=help_text, language=language)
         add_arguments(command)
         command.set_defaults(run=run)
     return parser
@@ -37,7 +39,9 @@ def build_parser():
 def main(argv=None):
     """Run the command with arguments `argv` (default: the command line); returns the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        if argv is None:
+            argv = sys.argv[1:]
+        args = build_parser(usage_language(argv)).parse_args(argv)
         return args.run(args)
     except KeyboardInterrupt:
         print("micrograd: interrupted", file=sys.stderr)

@@ -17,6 +17,16 @@ from micrograd.cli.expression import build
 from micrograd.messages import command_error, one_line
 
 FORMATS = ("svg", "png")
+LANGUAGES = ("en", "pt")
+PAGE_LANGUAGE = {"en": "en", "pt": "pt-BR"}
+TEXT = {  # what the command prints, in each language of --lang
+    "output": {"en": "output", "pt": "saída"},
+    "wrote": {"en": "wrote {path}", "pt": "salvo {path}"},
+    "skipped": {
+        "en": "micrograd graph: skipped {paths}: {why}",
+        "pt": "micrograd graph: {paths} não foram criados: {why}",
+    },
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser):
@@ -35,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser):
     parser.add_argument("--format", choices=FORMATS, help="picture format (default: from --out's suffix, else svg)")
     parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout: left to right or top to bottom")
     parser.add_argument("--html", help="also write the interactive page (step through backprop) to this file")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="the messages' and the page's language")
 
 
 def run(args) -> int:
@@ -54,22 +65,23 @@ def run(args) -> int:
             if args.html:
                 from micrograd.viz import to_html
 
-                to_html(out, args.html, rankdir=args.rankdir)
+                to_html(out, args.html, rankdir=args.rankdir, language=PAGE_LANGUAGE[args.lang])
             skipped = None
         except _MissingGraphviz as missing:
             skipped = missing
     except (ValueError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
-        return command_error("graph", error)
-    print(f"output: {out.data:.6g}")
+        return command_error("graph", error, language=args.lang)
+    print(f"{TEXT['output'][args.lang]}: {out.data:.6g}")
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")
     if skipped:
         sys.stdout.flush()  # the numbers first, then what to install
-        print(one_line(f"micrograd graph: skipped {output_path}: {skipped}"), file=sys.stderr)
+        paths = " + ".join(str(path) for path in (output_path, args.html) if path)  # the page needs `dot` too
+        print(one_line(TEXT["skipped"][args.lang].format(paths=paths, why=skipped)), file=sys.stderr)
     else:
-        print(f"wrote {output_path}")
+        print(TEXT["wrote"][args.lang].format(path=output_path))
         if args.html:
-            print(f"wrote {args.html}")
+            print(TEXT["wrote"][args.lang].format(path=args.html))
     return 0
 
 

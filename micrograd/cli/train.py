@@ -1,5 +1,7 @@
 """The `demo` and `train` commands: train an MLP on a built-in dataset, then write its history, pictures, model and the
-page of one neuron into --out, as a set.
+page of one neuron into --out, as a set. The neuron is one whose gradients flow (a relu at rest passes none back, and
+a page of zeros teaches nothing): for `demo` the lecture's, tanh(x1*w1 + x2*w2 + b); for `train` a neuron of the
+trained model's first layer on a training point where it is active.
 
     micrograd demo                      # the original micrograd's moons demo, into ./micrograd-out
     micrograd train --dataset spiral --hidden 32,32 --optimizer adam --lr 0.05 --steps 200
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 
 from micrograd import datasets, optim
+from micrograd.autograd import Value
 from micrograd.cli.outputs import StagedOutputs, interrupts_held_back
 from micrograd.files import save
 from micrograd.files.description import MAX_PARAMETERS
@@ -37,6 +40,21 @@ MAX_STEPS = 1_000_000
 MAX_SAMPLES = 10_000
 MAX_WEIGHT_USES = 10_000_000  # points per step × parameters: a step's graph takes about 50 bytes per use, 0.5 GB here
 COMPILE_HELP = "trace the training step once and replay it (micrograd.compile): same results, faster"
+LANGUAGES = ("en", "pt")
+PAGE_LANGUAGE = {"en": "en", "pt": "pt-BR"}
+TEXT = {  # what the commands print, in each language of --lang
+    "wrote": {"en": "wrote {path}", "pt": "salvo {path}"},
+    "accuracy": {"en": "final accuracy: {accuracy}", "pt": "acurácia final: {accuracy}"},
+    "open_next": {
+        "en": "Next: open {page} in a web browser and press → to watch backprop run through the lecture's neuron.",
+        "pt": "A seguir: abra {page} num navegador e tecle → para ver a retropropagação no neurônio da aula.",
+    },
+    "skipped": {"en": "micrograd: skipped {names}: {notes}", "pt": "micrograd: {names} não foram criados: {notes}"},
+    "need": {"en": "they need {missing}: {command}", "pt": "eles precisam de {missing}: {command}"},
+    "and": {"en": " and ", "pt": " e "},
+    "training": {"en": "training", "pt": "treino"},
+    "step": {"en": "step", "pt": "passo"},
+}
 
 
 def _count(maximum):
@@ -96,6 +114,7 @@ def add_demo_arguments(parser):
     parser.add_argument("--steps", type=_count(MAX_STEPS), default=100, help="training steps (default 100)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--compile", action="store_true", help=COMPILE_HELP)
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="the messages' and the page's language")
 
 
 def add_train_arguments(parser):
@@ -112,10 +131,11 @@ def add_train_arguments(parser):
     parser.add_argument("--out", type=_directory, default=Path("micrograd-out"))
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--compile", action="store_true", help=COMPILE_HELP)
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="the messages' and the page's language")
 
 
 @contextlib.contextmanager
-def _progress(steps, quiet):
+def _progress(steps, quiet, lang):
     """fit()'s `on_step` that shows the progress: tqdm's bar, or plain text lines when tqdm is not installed. The bar's
     line is ended on the way out, also when interrupted."""
     # Ctrl-C waits the few hundredths of a second that importing and starting tqdm take: inside an import, Python can
@@ -124,9 +144,9 @@ def _progress(steps, quiet):
         try:
             from tqdm import tqdm
         except ImportError:
-            bar = _TextProgress(steps, quiet)
+            bar = _TextProgress(steps, quiet, lang)
         else:
-            bar = tqdm(total=steps, desc="training", unit="step", disable=quiet)
+            bar = tqdm(total=steps, desc=TEXT["training"][lang], unit=TEXT["step"][lang], disable=quiet)
 
     def on_step(step, loss, accuracy):
         bar.set_postfix(loss=f"{loss:.4f}", accuracy=f"{accuracy:.0%}", refresh=False)
@@ -141,8 +161,8 @@ def _progress(steps, quiet):
 class _TextProgress:
     """Progress as a line on stderr about every tenth of the steps, and at the last: what tqdm shows, without tqdm."""
 
-    def __init__(self, steps, quiet):
-        self.steps, self.quiet, self.done, self.postfix = steps, quiet, 0, {}
+    def __init__(self, steps, quiet, lang):
+        self.steps, self.quiet, self.lang, self.done, self.postfix = steps, quiet, lang, 0, {}
         self.every = max(1, steps // 10)
 
     def set_postfix(self, refresh=True, **values):
@@ -152,13 +172,14 @@ class _TextProgress:
         self.done += n
         if not self.quiet and (self.done % self.every == 0 or self.done == self.steps):
             shown = "  ".join(f"{name} {value}" for name, value in self.postfix.items())
-            print(f"training: step {self.done}/{self.steps}  {shown}", file=sys.stderr)
+            training, step = TEXT["training"][self.lang], TEXT["step"][self.lang]
+            print(f"{training}: {step} {self.done}/{self.steps}  {shown}", file=sys.stderr)
 
     def close(self):
         pass
 
 
-def _write_outputs(directory, model, optimizer, X, y, history):
+def _write_outputs(command, directory, model, optimizer, X, y, history, lang):
     """The per-step CSV, the pictures and the model, in `directory`. Returns one line saying which pictures were
     skipped and what to install, or None."""
     with open(directory / "history.csv", "w", newline="") as f:
@@ -174,7 +195,7 @@ def _write_outputs(directory, model, optimizer, X, y, history):
         skipped += ["decision_boundary.png", "history.png"]
         missing.append("matplotlib")
     try:
-        _draw_neuron(directory / "neuron.svg", model, X)
+        _draw_neuron(directory / "neuron.svg", lang, model if command == "train" else None, X)
     except ImportError:
         skipped += ["neuron.svg", "neuron.html"]
         missing.append("graphviz")
@@ -182,8 +203,8 @@ def _write_outputs(directory, model, optimizer, X, y, history):
         skipped += ["neuron.svg", "neuron.html"]
         notes.append(one_line(error))
     if missing:
-        notes.insert(0, f"they need {' and '.join(missing)}: {VIZ_EXTRA}")
-    return f"micrograd: skipped {', '.join(skipped)}: {'; '.join(notes)}" if skipped else None
+        notes.insert(0, TEXT["need"][lang].format(missing=TEXT["and"][lang].join(missing), command=VIZ_EXTRA))
+    return TEXT["skipped"][lang].format(names=", ".join(skipped), notes="; ".join(notes)) if skipped else None
 
 
 def _plot(directory, model, X, y, history):
@@ -205,18 +226,53 @@ def _plot(directory, model, X, y, history):
         plt.close(fig)
 
 
-def _draw_neuron(path, model, X):
-    """One neuron of the first layer on the first example: small enough to read, and it shows data and grad."""
+def lecture_neuron():
+    """The neuron of the lecture "building micrograd", with its numbers and names, after backward(): (o, [w1, w2, b]).
+
+    o = tanh(x1*w1 + x2*w2 + b) with x1 = 2, x2 = 0, w1 = -3, w2 = 1 and b = 6.8813735870195432, chosen so that
+    n = 0.8814 and o = 0.7071: the local derivative of tanh is then 1 - o² = 0.5, and every gradient reads simply.
+    """
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1*w1", "x2*w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1*w1 + x2*w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o, [w1, w2, b]
+
+
+def live_neuron(model, X):
+    """A neuron of `model`'s first layer on the first point of `X` where gradients flow back to its parameters, after
+    backward(): (output, the neuron's parameters), or None where no neuron is active on any point."""
+    for x in X:
+        for neuron in model.layers[0].neurons:
+            output = neuron(x)
+            output.backward()
+            if any(p.grad != 0 for p in neuron.parameters()):
+                return output, neuron.parameters()
+            model.zero_grad()
+    return None
+
+
+def _draw_neuron(path, lang, model, X):
+    """A neuron as a picture at `path` and as the step-by-step page beside it (.html), the same graph: a live neuron of
+    `model` on a point of `X`, or (with no model, or none active) the lecture's."""
     from micrograd.viz import draw_dot, to_html
 
-    neuron = model.layers[0].neurons[0]
-    output = neuron(X[0])
-    output.backward()
+    output, parameters = (model and live_neuron(model, X)) or lecture_neuron()
     try:
-        path.write_bytes(draw_dot(output, parameters=neuron.parameters()).pipe(format="svg"))
-        to_html(output, path.with_suffix(".html"), parameters=neuron.parameters())  # the same neuron, step by step
+        picture = draw_dot(output, parameters=parameters, stack_fields=True)  # the page's layout
+        path.write_bytes(picture.pipe(format="svg"))
+        to_html(output, path.with_suffix(".html"), parameters=parameters, language=PAGE_LANGUAGE[lang])
     finally:
-        model.zero_grad()
+        if model:
+            model.zero_grad()
 
 
 def run_demo(args):
@@ -225,7 +281,7 @@ def run_demo(args):
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return command_error("demo", error, status=2)
+        return command_error("demo", error, status=2, language=args.lang)
     with staging:
         X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
         random.seed(1337)  # the original's initial weights
@@ -234,7 +290,11 @@ def run_demo(args):
 
         schedule = lambda k: 1.0 - 0.9 * k / args.steps  # noqa: E731 -- the original demo's linear decay
         training = {"steps": args.steps, "l2": 1e-4, "lr_schedule": schedule, "compiled": args.compile}
-        return _train_and_write("demo", staging, args.quiet, training, model, optimizer, X, y, "hinge")
+        status = _train_and_write("demo", staging, args, training, model, optimizer, X, y, "hinge")
+    page = args.out / "neuron.html"
+    if status == 0 and page.exists():
+        print(TEXT["open_next"][args.lang].format(page=page))
+    return status
 
 
 def run_train(args):
@@ -257,11 +317,11 @@ def run_train(args):
             f"weight uses per step; use fewer --samples, a smaller --batch-size or smaller --hidden layers"
         )
     if problem:
-        return command_error("train", problem, status=2)
+        return command_error("train", problem, status=2, language=args.lang)
     try:
         staging = StagedOutputs(args.out)
     except ValueError as error:
-        return command_error("train", error, status=2)
+        return command_error("train", error, status=2, language=args.lang)
     with staging:
         X, y = DATASETS[args.dataset](n_samples=args.samples, seed=args.seed)
         random.seed(args.seed)
@@ -270,28 +330,29 @@ def run_train(args):
         optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
 
         training = {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed, "compiled": args.compile}
-        return _train_and_write("train", staging, args.quiet, training, model, optimizer, X, y, loss_name, lr=lr)
+        return _train_and_write("train", staging, args, training, model, optimizer, X, y, loss_name, lr=lr)
 
 
-def _train_and_write(command, staging, quiet, training, model, optimizer, X, y, loss_name, lr=None):
+def _train_and_write(command, staging, args, training, model, optimizer, X, y, loss_name, lr=None):
     """Train with fit(..., **training), write the outputs into `staging` and publish them as a set; the exit status."""
     try:
-        with _progress(training["steps"], quiet) as on_step:
+        with _progress(training["steps"], args.quiet, args.lang) as on_step:
             history = fit(model, X, y, loss_name, optimizer, on_step=on_step, **training)
     except TrainingDiverged as error:
         advice = f"try a smaller --lr than {lr:g}" if lr is not None else "try fewer --steps"
-        return command_error(command, f"training diverged: {error}; {advice}", status=1)
+        return command_error(command, f"training diverged: {error}; {advice}", status=1, language=args.lang)
     accuracy = sum(prediction(model(x), loss_name) == label for x, label in zip(X, y)) / len(X)
     try:
-        skipped = _write_outputs(staging.path, model, optimizer, X, y, history)
+        skipped = _write_outputs(command, staging.path, model, optimizer, X, y, history, args.lang)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
         staging.publish(OUTPUT_NAMES)
     except OSError as error:  # e.g. the disk is full
-        return command_error(command, f"writing the outputs failed: {error}", status=1)
+        return command_error(command, f"writing the outputs failed: {error}", status=1, language=args.lang)
     for name in written:
-        print(f"wrote {staging.out / name}")
+        print(TEXT["wrote"][args.lang].format(path=staging.out / name))
     if skipped:
         sys.stdout.flush()
         print(skipped, file=sys.stderr)
-    print(f"final accuracy: {accuracy:.1%}")
+    shown = f"{accuracy:.1%}" if args.lang == "en" else f"{accuracy:.1%}".replace(".", ",")
+    print(TEXT["accuracy"][args.lang].format(accuracy=shown))
     return 0

@@ -21,7 +21,7 @@ import threading
 from collections import deque
 from pathlib import Path
 
-from micrograd.autograd import Value
+from micrograd.autograd import Value, topological_order
 
 MAX_NODES = 500  # graphviz lays out a few hundred boxes in about a second; tens of thousands take minutes
 EDGE_LENGTH_PER_NODE = 2  # with max_nodes, bounds the edges' total length: see check_size
@@ -105,10 +105,21 @@ def _total_edge_length(nodes, edges):
     return sum(rank[id(child)] - rank[id(parent)] for child, parent in edges)
 
 
-def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=()):  # noqa: A002 -- graphviz's name
+def draw_dot(
+    root,
+    format="svg",  # noqa: A002 -- graphviz's name
+    rankdir="LR",
+    max_nodes=MAX_NODES,
+    parameters=(),
+    name_every_value=False,
+    stack_fields=False,
+):
     """The computation graph of `root` as a `graphviz.Digraph`.
 
-    Each Value is a box with its label (if it has one), `data` and `grad` to 4 decimals; each computed Value is fed by
+    Each Value is a box with its label (if it has one), `data` and `grad` to 4 decimals (a small number that would
+    read 0.0000 in scientific notation, 2.46e-5); with `name_every_value`, a Value without a label shows the name
+    `value_names` gives it (a * b, tanh(n), w1 for a neuron's weight); with `stack_fields`, a left-to-right layout
+    stacks each box's name, data and grad (a graph half as wide: the page's layout). Each computed Value is fed by
     a small oval naming its operation (`+`, `*`, `tanh`, `**2`, `linear`...). Constants folded into an operation are
     shown in the oval (`* -1` for a negation, `+ 1` for `x + 1`). A `linear` node's inputs are labelled x1.., w1..
     and b. Leaves are filled blue, or green when listed in `parameters` (e.g. `model.parameters()`); a Value whose data
@@ -127,7 +138,9 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
 
     # Node names come from the traversal order, so the same graph gives the same DOT text in every process.
     names = {id(node): f"v{i}" for i, node in enumerate(nodes)}
-    record_fields = "{{ {} }}" if rankdir == "LR" else "{}"  # a record's fields run across the layout direction
+    shown_names = value_names(root, nodes) if name_every_value else [node.label for node in nodes]
+    across = rankdir == "LR" and not stack_fields  # a record's fields run across the layout direction, unless stacked
+    record_fields = "{{ {} }}" if across else "{}"
     dot = _digraph_class()(
         format=format,
         # nslimit caps the network-simplex passes that place the boxes: long edges made them take most of the time
@@ -135,11 +148,11 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
         node_attr={"fontname": "Helvetica"},
         edge_attr={"fontname": "Helvetica"},
     )
-    for node in nodes:
+    for node, shown_name in zip(nodes, shown_names):
         name = names[id(node)]
-        fields = [f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
-        if node.label:
-            fields.insert(0, _escape_record(node.label))
+        fields = [f"data {box_number(node.data)}", f"grad {box_number(node.grad)}"]
+        if shown_name:
+            fields.insert(0, _escape_record(shown_name))
         style = {"shape": "record", "label": record_fields.format(" | ".join(fields))}
         if not (math.isfinite(node.data) and math.isfinite(node.grad)):
             style.update(style="filled", fillcolor=NOT_FINITE_COLOR, color="red", penwidth="2")
@@ -147,7 +160,7 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
             style.update(style="filled", fillcolor=PARAMETER_COLOR if id(node) in parameter_ids else INPUT_COLOR)
         dot.node(name, **style)
         if node._prev or node._op:  # a computed Value (also one whose inputs were cut, like x ** 0)
-            dot.node(name + "op", op_text(node), shape="oval", fontsize="11", height="0.3", margin="0.05,0.02")
+            dot.node(name + "op", op_text(node), shape="oval", fontsize="12", height="0.3", margin="0.05,0.02")
             dot.edge(name + "op", name)
 
     roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
@@ -156,8 +169,71 @@ def draw_dot(root, format="svg", rankdir="LR", max_nodes=MAX_NODES, parameters=(
         if roles is None:
             roles = roles_left[id(parent)] = iter(_input_roles(parent))
         role = next(roles, "")
-        dot.edge(names[id(child)], names[id(parent)] + "op", **({"label": role, "fontsize": "9"} if role else {}))
+        dot.edge(names[id(child)], names[id(parent)] + "op", **({"label": role, "fontsize": "12"} if role else {}))
     return dot
+
+
+def box_number(x):
+    """A number as a box shows it: 4 decimals, or, for a small one that would read 0.0000, 3 significant digits in
+    scientific notation (2.46e-5). The page's JavaScript writes them the same way (boxNumber in page.js)."""
+    if x == 0 or not math.isfinite(x) or abs(x) >= 1e-3:
+        return f"{x:.4f}"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+NAME_LENGTH = 28  # a longer expression is shortened to its last operation: tanh(…), … + b
+
+
+def value_names(root, nodes):
+    """A name for each of `nodes` (trace()'s list for `root`), for pictures and pages: its label; for a neuron's
+    unlabelled input, weight or bias, its role (x1, w1, b); else the expression that made it from its inputs' names
+    (a * b, tanh(n)), shortened where longer than NAME_LENGTH (… + b, tanh(…)); else (a leaf with no label) v and its
+    position, as in the DOT text."""
+    names = {id(node): node.label for node in nodes}
+    taken = set(names.values())
+    for node in nodes:
+        if node._op == "linear":
+            for child, role in zip(node._prev, _input_roles(node)):
+                if not (child._prev or names[id(child)] or role in taken):  # an unlabelled input, weight or bias
+                    names[id(child)] = role
+                    taken.add(role)
+    for node in topological_order(root):  # inputs before the Values made from them
+        if names[id(node)] or not (node._prev or node._op):
+            continue
+        inputs = [names[id(child)] or "…" for child in node._prev]
+        names[id(node)] = _expression(node, inputs)
+        if len(names[id(node)]) > NAME_LENGTH:  # keep the inputs whose names are short: … + b, tanh(n)
+            names[id(node)] = _expression(node, [name if len(name) <= 4 else "…" for name in inputs])
+        if len(names[id(node)]) > NAME_LENGTH:
+            names[id(node)] = "sum(…)" if node._op == "+" else f"{node._op}(…)"
+    return [names[id(node)] or f"v{i}" for i, node in enumerate(nodes)]
+
+
+def formula(node):
+    """How `node` is computed, with {0}, {1}, ... standing for its inputs: "{0} * {1}", "tanh({0})", "{0} + 1"; the
+    page fills them with names or numbers."""
+    return _expression(node, [f"{{{k}}}" for k in range(len(node._prev))])
+
+
+def _expression(node, inputs):
+    """How `node` was computed from inputs with these names: a * b, x + 1, x**2, tanh(a), x1 * w1 + b."""
+    op = node._op
+    if op.isidentifier() and op != "linear":  # a function: tanh(a * b)
+        return f"{op}({', '.join(inputs)})"
+    inputs = [f"({name})" if " " in name else name for name in inputs]  # an operator: (a * b) + c
+    if op == "linear":  # (*inputs, *weights, bias): x1 * w1 + x2 * w2 + b
+        n = (len(inputs) - 1) // 2
+        return " + ".join([f"{x} * {w}" for x, w in zip(inputs[:n], inputs[n:-1])] + [inputs[-1]])
+    if op in ("+", "*", "/", "**") and len(inputs) == 2:
+        return f" {op} ".join(inputs)
+    if op == "+" and len(inputs) > 2:
+        return " + ".join(inputs)
+    if op.startswith("**"):
+        return inputs[0] + op_text(node)
+    if len(inputs) == 1 and op_text(node) != op:  # x * 2, x + 1
+        return f"{inputs[0]} {op_text(node)}"
+    return f"{op}({', '.join(inputs)})"
 
 
 def op_text(node):

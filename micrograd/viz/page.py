@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from micrograd.autograd import Cut, OneOver, topological_order
-from micrograd.viz.dot import MAX_NODES, draw_dot, op_text, trace
+from micrograd.viz.dot import MAX_NODES, draw_dot, formula, op_text, trace, value_names
 
 LANGUAGES = ("en", "pt-BR")
 
@@ -55,10 +55,11 @@ class GraphPage:
 def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en"):
     """The interactive page of the graph of `root`, a `GraphPage`; with `path`, also written there.
 
-    On the page every Value shows its label, data and grad; hovering or focusing one shows its operation, its local
-    derivatives and the chain-rule terms `local × grad`; buttons (or ←, →, space) step through the forward pass and
-    then the backward pass, edge by edge; a leaf's value can be edited, and the page recomputes everything. `language`
-    is the page's first language, "en" or "pt-BR" (a button switches). `max_nodes` (default: draw_dot's,
+    On the page every Value shows its name (its label, else value_names'), data and grad; hovering or focusing one
+    shows its operation, its local derivatives and the chain-rule terms `local × grad`; the page opens at step 0, and
+    buttons (or ←, →, space) step through the forward pass and then the backward pass, edge by edge (a graph whose
+    backward() ran offers its result in one click); a leaf's value can be edited, and the page recomputes everything.
+    `language` is the page's first language, "en" or "pt-BR" (a button switches). `max_nodes` (default: draw_dot's,
     micrograd.viz.MAX_NODES), `parameters` and `rankdir` are draw_dot's: a graph too big for draw_dot is refused
     with the same ValueError. Needs Graphviz's `dot` program, as draw_dot's pictures do.
     """
@@ -66,7 +67,8 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
     if max_nodes is None:
         max_nodes = MAX_NODES
-    dot = draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters)  # checks root and size
+    boxes = {"name_every_value": True, "stack_fields": True}  # every box named; narrow boxes, so the text stays large
+    dot = draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters, **boxes)
     svg = dot.pipe(format="svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE (which names a URL): the SVG is inline
     svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
@@ -124,13 +126,14 @@ def _graph_data(root, nodes, parameters):
     index = {id(node): i for i, node in enumerate(nodes)}
     parameter_ids = {id(p) for p in parameters}
     values = []
-    for node in nodes:
+    for node, name in zip(nodes, value_names(root, nodes)):
         value = {
-            "label": node.label,
+            "name": name,
             "data": node.data,
             "grad": node.grad,
             "op": "**n" if node._op.startswith("**") and node._op != "**" else node._op,
             "opText": op_text(node) if node._prev or node._op else "",
+            "formula": formula(node) if node._prev or node._op else "",
             "children": [index[id(child)] for child in node._prev],
             "localGrads": [_local_grad(local_grad) for local_grad in node._local_grads[: len(node._prev)]],
             "parameter": id(node) in parameter_ids,

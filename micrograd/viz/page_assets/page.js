@@ -1,5 +1,5 @@
 // The page of a micrograd graph. GRAPH (written by micrograd/viz/page.py) holds, for each Value v0, v1, ... of the SVG,
-// its label, data, grad, operation, children and the local derivatives the engine stored; `order` is the topological
+// its name, data, grad, operation and formula, children and the local derivatives the engine stored; `order` is the topological
 // order that Value.backward() uses. Everything on the page is recomputed from those, in this file, with no network.
 "use strict";
 
@@ -102,67 +102,80 @@ const OPS = new Map([
 const WORDS = {
   en: {
     title: "Watch backprop happen",
-    help: "Hover over a Value (or focus it with Tab) to see its local derivatives. Step with the buttons or the " +
-      "keyboard: → step, ← back, space play/pause, Home reset.",
+    help: "Hover over a box (or focus it with Tab) to see its local derivatives and every number in full. Step " +
+      "with the buttons or the keyboard: → step, ← back, space play/pause, Home reset.",
     noBackward: "No backward pass has run yet, so every grad is 0.",
     runBackward: "Run it step by step",
-    reset: "Reset", back: "◀ Back", step: "Step ▶", play: "▶▶ Play", pause: "❚❚ Pause",
-    detailsHint: "Hover over a Value, or focus it, to see its local derivatives here.",
-    valuesTitle: "Values",
+    reset: "Reset", back: "◀ Back", step: "Step ▶", play: "▶▶ Play", pause: "❚❚ Pause", result: "Show the result ▶▶|",
+    legendLeaf: "leaf: a number you gave", legendParameter: "parameter: a leaf that training changes",
+    legendComputed: "computed from its inputs", legendCut: "cut edge: no gradient flows back",
+    detailsHint: "Hover over a box, or focus it, to see its local derivatives here.",
+    valuesTitle: "Every Value, in full precision",
     editHelp: "Type a new number for a leaf and press Enter: the page recomputes the forward and backward passes.",
-    columnValue: "Value", columnOp: "operation",
+    columnValue: "Value", columnOp: "what it is",
     position: "step {p} of {total}",
-    start: "Start: only the leaves have their data. Step (→) computes the other Values one by one, in order.",
-    forward: "Forward: {name} = {data} ({op} of {inputs}).",
+    start: "Press → or Step ▶ to start: the forward pass computes each Value from its inputs, one at a time.",
+    forward: "Forward: {expression} = {numbers} = {data}.",
     seed: "Backward starts at the output: {name}.grad = 1, because {d}/{d} = 1.",
-    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, so {child}.grad is now {total}.",
+    edge: "{child}.grad += local derivative × {parent}.grad = {local} × {grad} = {term}, so {child}.grad is now " +
+      "{total}.",
     done: "Done: every grad is now {d}/d(that Value).",
-    leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed by {op}",
+    leaf: "a leaf (a number you gave)", parameter: "a parameter (a leaf)", computedBy: "computed: {expression}",
     localTitle: "Local derivatives and the chain rule",
     local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
     cut: "{d}/{dchild}: none, a cut (relu of x ≤ 0, or a power with exponent 0): no gradient flows back to {child}",
     usedByTitle: "Gradient received from the Values that use it",
     usedBy: "from {parent}: {local} × {grad} = {term}",
-    edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
+    edgeTip: "{child} → {parent}: local derivative × grad = {local} × {grad} = {term}",
     edgeCut: "{child} → {parent}: cut, no gradient flows back",
-    cutStep: "{child}.grad += 0: the edge {child} → {parent} is cut (the exponent is 0), so nothing flows back, " +
+    cutStep: "{childRef}.grad += 0: the edge {child} → {parent} is cut (the exponent is 0), so nothing flows back, " +
       "not even inf or nan, as in PyTorch.",
+    keeps: "keeps {locals} for the backward pass",
     notComputed: "not computed yet",
     notANumber: "\"{text}\" is not a number",
     recomputed: "Recomputed with {name} = {data}.",
     cannotEdit: "Cannot edit {name}: it feeds {op}, an operation the page does not know (a custom_op).",
   },
   "pt-BR": {
-    title: "Veja o backprop acontecer",
-    help: "Passe o mouse sobre um Value (ou foque-o com Tab) para ver suas derivadas locais. Avance com os botões ou " +
-      "o teclado: → avança, ← volta, espaço reproduz/pausa, Home reinicia.",
-    noBackward: "Nenhum backward foi executado ainda, por isso todo grad é 0.",
-    runBackward: "Executá-lo passo a passo",
+    title: "Veja a retropropagação acontecer",
+    help: "Passe o mouse sobre uma caixa (ou foque-a com Tab) para ver suas derivadas locais e cada número por " +
+      "inteiro. Avance com os botões ou o teclado: → avança, ← volta, espaço reproduz/pausa, Home reinicia.",
+    noBackward: "A retropropagação (backward) ainda não rodou, por isso todo grad é 0.",
+    runBackward: "Rodá-la passo a passo",
     reset: "Reiniciar", back: "◀ Voltar", step: "Avançar ▶", play: "▶▶ Reproduzir", pause: "❚❚ Pausar",
-    detailsHint: "Passe o mouse sobre um Value, ou foque-o, para ver aqui suas derivadas locais.",
-    valuesTitle: "Values",
-    editHelp: "Digite um novo número para uma folha e tecle Enter: a página recalcula o forward e o backward.",
-    columnValue: "Value", columnOp: "operação",
+    result: "Mostrar o resultado ▶▶|",
+    legendLeaf: "folha: um número que você deu", legendParameter: "parâmetro: uma folha que o treino ajusta",
+    legendComputed: "calculado a partir das suas entradas", legendCut: "aresta cortada: nenhum gradiente volta",
+    detailsHint: "Passe o mouse sobre uma caixa, ou foque-a, para ver aqui as suas derivadas locais.",
+    valuesTitle: "Todos os valores, com precisão total",
+    editHelp: "Digite um novo número para uma folha e tecle Enter: a página refaz a passagem direta e a " +
+      "retropropagação.",
+    columnValue: "Valor", columnOp: "o que é",
     position: "passo {p} de {total}",
-    start: "Início: só as folhas têm seus dados. Avançar (→) calcula os outros Values um a um, em ordem.",
-    forward: "Forward: {name} = {data} ({op} de {inputs}).",
-    seed: "O backward começa na saída: {name}.grad = 1, porque {d}/{d} = 1.",
-    edge: "{child}.grad += local × grad = {local} × {grad} = {term}, então {child}.grad agora é {total}.",
-    done: "Pronto: cada grad agora é {d}/d(aquele Value).",
-    leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)", computedBy: "calculado por {op}",
+    start: "Tecle → ou Avançar ▶ para começar: a passagem direta calcula cada valor a partir das suas entradas, um " +
+      "de cada vez.",
+    forward: "Passagem direta: {expression} = {numbers} = {data}.",
+    seed: "A retropropagação começa na saída: {name}.grad = 1, porque {d}/{d} = 1.",
+    edge: "{child}.grad += derivada local × {parent}.grad = {local} × {grad} = {term}; agora {child}.grad vale " +
+      "{total}.",
+    done: "Pronto: cada grad agora é {d}/d(aquele valor).",
+    leaf: "uma folha (um número que você deu)", parameter: "um parâmetro (uma folha)",
+    computedBy: "calculado: {expression}",
     localTitle: "Derivadas locais e a regra da cadeia",
     local: "{d}/{dchild} = {local}; {child}.grad += {local} × {grad} = {term}",
-    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou uma potência de expoente 0): nenhum gradiente volta para {child}",
-    usedByTitle: "Gradiente recebido dos Values que o usam",
+    cut: "{d}/{dchild}: nenhuma, um corte (relu de x ≤ 0, ou uma potência de expoente 0): nenhum gradiente volta " +
+      "para {child}",
+    usedByTitle: "Gradiente recebido dos valores que o usam",
     usedBy: "de {parent}: {local} × {grad} = {term}",
-    edgeTip: "{child} → {parent}: local × grad = {local} × {grad} = {term}",
+    edgeTip: "{child} → {parent}: derivada local × grad = {local} × {grad} = {term}",
     edgeCut: "{child} → {parent}: corte, nenhum gradiente volta",
-    cutStep: "{child}.grad += 0: a aresta {child} → {parent} é um corte (o expoente é 0), então nada volta, " +
+    cutStep: "{childRef}.grad += 0: a aresta {child} → {parent} é um corte (o expoente é 0), então nada volta, " +
       "nem inf nem nan, como no PyTorch.",
+    keeps: "guarda {locals} para a retropropagação",
     notComputed: "ainda não calculado",
     notANumber: "\"{text}\" não é um número",
     recomputed: "Recalculado com {name} = {data}.",
-    cannotEdit: "Não é possível editar {name}: ele alimenta {op}, uma operação que a página não conhece (uma custom_op).",
+    cannotEdit: "Não dá para editar {name}: ele alimenta {op}, uma operação que a página não conhece (uma custom_op).",
   },
 };
 
@@ -172,7 +185,8 @@ function say(key, params = {}) {
   return WORDS[language][key].replace(/\{(\w+)\}/g, (_, name) => String(params[name]));
 }
 
-// --- Numbers written as Python writes them: repr() in the text, f"{x:.4f}" in the boxes, as draw_dot does
+// --- Numbers: in full as Python's repr() writes them (the table, the tooltips, the details' data and grad), with
+// 4 significant digits in sentences (0.5, not 0.4999999999999998), and in the boxes as draw_dot writes them.
 
 function full(x) {
   if (Number.isNaN(x)) return "nan";
@@ -182,10 +196,23 @@ function full(x) {
   return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
 }
 
-function fixed4(x) {
+function boxNumber(x) {
+  // micrograd/viz/dot.py's box_number: 4 decimals, or 3 significant digits (2.46e-5) where that would read 0.0000
   if (!Number.isFinite(x)) return full(x);
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
   if (Math.abs(x) >= 1e21) return BigInt(x).toString() + ".0000"; // toFixed switches to 1e+21 there
   return Object.is(x, -0) ? "-0.0000" : x.toFixed(4);
+}
+
+function short(x, prose = true) {
+  // 4 significant digits, trailing zeros dropped (0.5, -3.0, 0.7071, 6.881, 2.46e-5); in Portuguese prose, with a
+  // decimal comma
+  if (!Number.isFinite(x) || x === 0) return full(x);
+  let text = Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? x.toExponential(3).replace("e+", "e")
+    : x.toPrecision(4);
+  text = text.replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
+  if (!/[.e]/.test(text)) text += ".0";
+  return prose && language === "pt-BR" ? text.replace(".", ",") : text;
 }
 
 function parseNumber(text) {
@@ -222,23 +249,20 @@ const edgeGroups = values.map((value, parent) => {
 const parentsOf = values.map(() => []); // for each Value, the (parent, input position) pairs that use it
 values.forEach((value, parent) => value.children.forEach((child, k) => parentsOf[child].push([parent, k])));
 
-// Each Value's name: its label, else the expression that made it from its inputs' names (a * b, tanh(a * b + c)),
-// else (when that is long) its name in the SVG, v0, v1, ...
-const names = values.map((v, i) => v.label || "v" + i);
-for (const node of GRAPH.order) {
-  const value = values[node];
-  if (value.label) continue;
-  const inputs = value.children.map((c) => (names[c].includes(" ") ? "(" + names[c] + ")" : names[c]));
-  let expression;
-  if (["+", "*", "/", "**"].includes(value.op) && inputs.length === 2) expression = inputs.join(" " + value.op + " ");
-  else if (value.op === "+" && inputs.length > 2) expression = inputs.join(" + ");
-  else if (value.op === "**n") expression = inputs[0] + value.opText;
-  else if (inputs.length === 1 && value.opText !== value.op) expression = inputs[0] + " " + value.opText; // x * 2
-  else expression = value.op + "(" + inputs.join(", ") + ")";
-  if (expression.length <= 32) names[node] = expression;
+// Each Value's name (micrograd/viz/dot.py's value_names): its label, a neuron's x1, w1, b, or the expression that
+// made it (a * b, tanh(n)); the formula of a computed Value has {0}, {1}, ... where its inputs go.
+const names = values.map((v) => v.name);
+function fill(formula, inputs, areNames = true) {
+  // a name next to an operator gets parentheses where it has spaces: (a * b) + c, but tanh(a * b); numbers never
+  return formula.replace(/\{(\d+)\}/g, (placeholder, k, at) => {
+    const text = inputs[Number(k)];
+    const argument = /(\(|, )$/.test(formula.slice(0, at)) && /^(\)|,)/.test(formula.slice(at + placeholder.length));
+    return argument || !areNames || !/[ ,;]/.test(text) ? text : "(" + text + ")";
+  });
 }
 const name = (i) => names[i];
-const dOf = (i) => "d" + (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]); // d(a * b), as in d(a * b)/da
+const ref = (i) => (/^[\w.]+$/.test(names[i]) ? names[i] : "(" + names[i] + ")"); // (x1*w1).grad, not x1*w1.grad
+const dOf = (i) => "d" + ref(i); // d(a * b), as in d(a * b)/da
 const isLeaf = (i) => values[i].children.length === 0;
 const isEditable = (i) => isLeaf(i) && values[i].op === "";
 const canRecompute = (i) => OPS.has(values[i].op);
@@ -286,8 +310,11 @@ const $ = (id) => document.getElementById(id);
 function setBoxText(i, known) {
   const texts = nodeGroup(i).querySelectorAll("text");
   const data = current.data[i];
-  texts[texts.length - 2].textContent = "data " + (known ? fixed4(data) : "?");
-  texts[texts.length - 1].textContent = "grad " + fixed4(state.grad[i]);
+  texts[texts.length - 2].textContent = "data " + (known ? boxNumber(data) : "?");
+  texts[texts.length - 1].textContent = "grad " + boxNumber(state.grad[i]);
+  // the tooltip: every number in full
+  nodeGroup(i).querySelector("title").textContent = name(i) + "\ndata = " + (known ? full(data) : "?") +
+    "\ngrad = " + full(state.grad[i]);
 }
 
 function render() {
@@ -306,8 +333,8 @@ function render() {
       edge.classList.toggle("cut", cut);
       const words = { child: name(values[i].children[k]), parent: name(i) };
       const tip = cut ? say("edgeCut", words)
-        : say("edgeTip", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
-          term: full(applyLocal(locals[k], state.grad[i])) });
+        : say("edgeTip", { ...words, local: short(localValue(locals[k])), grad: short(state.grad[i]),
+          term: short(applyLocal(locals[k], state.grad[i])) });
       edge.querySelector("title").textContent = tip;
     });
   });
@@ -329,6 +356,8 @@ function render() {
   $("code-line").textContent = codeLine(step);
   $("back").disabled = $("reset").disabled = position === 0;
   $("step").disabled = position === steps.length;
+  $("result").disabled = position === steps.length;
+  $("explanation").classList.toggle("hint", position === 0);
   renderTable();
   if (focused !== null) showDetails(focused);
 }
@@ -340,31 +369,50 @@ function explain(step) {
 }
 
 function explainStep(step) {
-  if (step.kind === "forward") {
-    const inputs = values[step.node].children.map((c) => name(c) + " = " + full(current.data[c])).join(", ");
-    return say("forward", { name: name(step.node), op: values[step.node].opText, inputs,
-      data: full(current.data[step.node]) });
-  }
-  if (step.kind === "seed") return say("seed", { name: name(step.node), d: dOf(step.node) });
+  if (step.kind === "forward") return say("forward", forwardWords(step.node));
+  if (step.kind === "seed") return say("seed", { name: ref(step.node), d: dOf(step.node) });
   const local = current.localGrads[step.parent][step.k];
-  if (local.cut) return say("cutStep", { child: name(step.child), parent: name(step.parent) });
-  return say("edge", { child: name(step.child), local: full(localValue(local)), grad: full(state.grad[step.parent]),
-    term: full(applyLocal(local, state.grad[step.parent])), total: full(state.grad[step.child]) });
+  if (local.cut) return say("cutStep", { childRef: ref(step.child), child: name(step.child), parent: name(step.parent) });
+  return say("edge", { child: ref(step.child), parent: ref(step.parent), local: short(localValue(local)),
+    grad: short(state.grad[step.parent]), term: short(applyLocal(local, state.grad[step.parent])),
+    total: short(state.grad[step.child]) });
+}
+
+function forwardWords(node) {
+  // o = tanh(n) = tanh(0.8814) = 0.7071: the formula with the inputs' names, then with their numbers
+  const inputs = values[node].children;
+  const separator = language === "pt-BR" ? "; " : ", "; // f(0,5; 1,0), not f(0,5, 1,0)
+  const numbers = fill(values[node].formula, inputs.map((c) => short(current.data[c])), false)
+    .replace(/, /g, separator);
+  return { expression: expression(node), formula: fill(values[node].formula, inputs.map(name)), numbers,
+    data: short(current.data[node]) };
+}
+
+function expression(node) {
+  // o = tanh(n), or just a * b where the formula is the name
+  const formula = fill(values[node].formula, values[node].children.map(name));
+  return formula === name(node) ? formula : name(node) + " = " + formula;
 }
 
 function codeLine(step) {
   // the line of micrograd/autograd.py that the step runs
   if (!step) return "";
-  if (step.kind === "forward") return "out = _node(data, children, local_grads, " + JSON.stringify(values[step.node].op) + ")";
+  if (step.kind === "forward") {
+    // the Python that makes this Value, and the local derivatives the engine stores with it (micrograd/autograd.py)
+    const words = forwardWords(step.node);
+    const locals = current.localGrads[step.node].map((local, k) =>
+      dOf(step.node) + "/" + dOf(values[step.node].children[k]) + " = " + (local.cut ? "0" : short(localValue(local), false)));
+    return words.expression + (locals.length ? "  # " + say("keeps", { locals: locals.join(", ") }) : "");
+  }
   if (step.kind === "seed") return "self.grad += 1.0  # d(self)/d(self)";
-  const [child, parent] = [step.child, step.parent].map((i) => (names[i].includes(" ") ? "(" + names[i] + ")" : names[i]));
+  const [child, parent] = [step.child, step.parent].map(ref);
   return "child.grad += local_grad * grad  # " + child + ".grad += " + dOf(step.parent) + "/" + dOf(step.child) + " × " +
     parent + ".grad";
 }
 
 function describeOp(i) {
   if (isLeaf(i) && values[i].op === "") return say(values[i].parameter ? "parameter" : "leaf");
-  return say("computedBy", { op: values[i].opText });
+  return say("computedBy", { expression: expression(i) });
 }
 
 function showDetails(i) {
@@ -387,14 +435,14 @@ function showDetails(i) {
     const list = add(panel, "ul", "");
     const locals = current.localGrads[i];
     values[i].children.forEach((child, k) => {
-      const words = { d: dOf(i), child: name(child), dchild: dOf(child) };
+      const words = { d: dOf(i), child: ref(child), dchild: dOf(child) };
       if (k >= locals.length || locals[k].cut === true) {
         add(list, "li", say("cut", words)).className = "local";
         return;
       }
       const term = applyLocal(locals[k], state.grad[i]);
-      add(list, "li", say("local", { ...words, local: full(localValue(locals[k])), grad: full(state.grad[i]),
-        term: full(term) }))
+      add(list, "li", say("local", { ...words, local: short(localValue(locals[k])), grad: short(state.grad[i]),
+        term: short(term) }))
         .className = "local";
       edgeGroups[i][k].classList.add("related");
     });
@@ -405,8 +453,8 @@ function showDetails(i) {
     const list = add(panel, "ul", "");
     for (const [parent, k] of uses) {
       const local = current.localGrads[parent][k];
-      add(list, "li", say("usedBy", { parent: name(parent), local: full(localValue(local)),
-        grad: full(state.grad[parent]), term: full(applyLocal(local, state.grad[parent])) })).className = "used-by";
+      add(list, "li", say("usedBy", { parent: name(parent), local: short(localValue(local)),
+        grad: short(state.grad[parent]), term: short(applyLocal(local, state.grad[parent])) })).className = "used-by";
       edgeGroups[parent][k].classList.add("related");
     }
   }
@@ -519,6 +567,7 @@ $("step").addEventListener("click", () => goTo(position + 1));
 $("back").addEventListener("click", () => goTo(position - 1));
 $("reset").addEventListener("click", () => { stopPlaying(); goTo(0); });
 $("play").addEventListener("click", togglePlay);
+$("result").addEventListener("click", () => goTo(steps.length));
 $("run-backward").addEventListener("click", () => {
   goTo(forwardCount + 1);
   $("step").focus();
@@ -541,6 +590,12 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("keyup", (event) => {
   if (event.key === " " && !(event.target instanceof HTMLInputElement)) event.preventDefault();
 });
+// Tooltips name what they show, never the SVG's ids (v3, v3op, %3)
+document.querySelector("#graph svg > g > title").textContent = "";
+values.forEach((v, i) => {
+  if (opGroup(i)) opGroup(i).querySelector("title").textContent = expression(i);
+  if (opEdgeGroup(i)) opEdgeGroup(i).querySelector("title").textContent = v.opText + " → " + name(i);
+});
 values.forEach((v, i) => {
   const groups = [nodeGroup(i), opGroup(i)].filter(Boolean);
   nodeGroup(i).setAttribute("tabindex", "0");
@@ -551,6 +606,13 @@ values.forEach((v, i) => {
   }
 });
 
+// Graphviz's SVG is sized in points; the page may shrink it to the window, but never below 1 pixel per point, so that
+// no text in it is smaller than its 12-point font: a wide graph scrolls instead.
+const svg = document.querySelector("#graph svg");
+svg.style.minWidth = svg.viewBox.baseVal.width + "px";
+
 buildSteps();
-position = GRAPH.backwardHasRun ? steps.length : forwardCount;
+$("result").hidden = !GRAPH.backwardHasRun; // a graph whose backward() ran may jump to its result
+$("legend-parameter").hidden = !values.some((v) => v.parameter);
+position = 0; // always from the start: the leaves, then one Value at a time
 setLanguage(language);

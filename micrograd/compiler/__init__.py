@@ -177,6 +177,11 @@ class CompiledFunction:
         grad_of = {id(leaf): g for leaf, g in zip(leaves, grads)}
         return outputs[0], tuple(grad_of.get(id(a), 0.0) for a in arguments)
 
+    def _python_replay(self, program, traced_arguments, numbers):
+        """The value and gradients that the python backend gives for the trace of `program`."""
+        value, grads = self._replay(Program(program._trace, "python"), traced_arguments, numbers)
+        return [value, *grads]
+
     def _compare_with_eager(self, program, traced_arguments, numbers, value, grads):
         with enable_grad():
             arguments = [Value(x) for x in numbers]
@@ -192,14 +197,13 @@ class CompiledFunction:
         found = f"compile(check=...): {call} gives {what} {[value, *grads][i]!r} compiled but {eager[i]!r} run eagerly."
         # The python backend replays a trace to the bit: if it agrees with eager, the trace is right and the numpy
         # backend's order of addition (the summation-order rule) made the difference.
-        replayed = Program(program._trace, "python")
-        python_value, python_grads = self._replay(replayed, traced_arguments, numbers)
-        if self._backend == "numpy" and all(map(_identical, [python_value, *python_grads], eager)):
-            raise TracingCheckError(
-                f"{found} The numpy backend adds the terms of a sum in another order than eager (and rounds exp, log "
-                "and tanh its own way), and here that changes the result: a sum that cancels or overflows, as "
-                "x + 1e300 - 1e300 does. backend='python' gives eager's numbers to the bit"
-            )
+        if self._backend == "numpy":
+            if all(map(_identical, self._python_replay(program, traced_arguments, numbers), eager)):
+                raise TracingCheckError(
+                    f"{found} The numpy backend adds the terms of a sum in another order than eager (and rounds exp, "
+                    "log and tanh its own way), and here that changes the result: a sum that cancels or overflows, as "
+                    "x + 1e300 - 1e300 does. backend='python' gives eager's numbers to the bit"
+                )
         raise TracingCheckError(
             f"{found} The trace froze Python control flow that reads .data (an `if` on a Value, say) at the first "
             "call's numbers: write it with operations (relu, ...) or call the function uncompiled"

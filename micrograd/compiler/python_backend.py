@@ -237,7 +237,8 @@ def _custom_helpers(trace):
 
 
 # Python's compiler holds a whole function at once, ~2 KB per line and more for longer ones (a 500,000-line program:
-# 1 GB): a longer program is compiled in parts. Parts cost time at every call (their variables cross in a dict).
+# 1 GB), so a longer program is compiled in parts: 2 KB per operation at the peak instead of 6. Parts cost time at
+# every call, as the variables that cross from part to part go through a dict (a chain of 166,668 operations: 2x).
 _LINES_IN_ONE_FUNCTION = 20_000
 _LINES_PER_PART = 2_000
 _NAME = re.compile(r"[A-Za-z_]\w*")  # the program's names are ASCII (_names)
@@ -272,10 +273,14 @@ def _in_parts(body, namespace):
         names_read.append(read_here)
     functions, earlier = [], {"data", "grads"}
     for k, part in enumerate(parts):
-        lines = ["def part(state):"] + [f"    {name} = state[{name!r}]" for name in sorted(names_read[k] & earlier)]
+        names_in = sorted(names_read[k] & earlier)
+        names_out = [name for name in sorted(names_set[k]) if last_part_reading.get(name, k) > k]
+        lines = ["def part(state):"]  # the variables in and out on one line each: a line per name compiles slowly
+        if names_in:
+            lines.append(f"    {', '.join(names_in)}, = [state[name] for name in {tuple(names_in)!r}]")
         lines += [line.split("#", 1)[0] for line in part] + ["    pass"]  # (a part may be all comments)
-        names_kept = [name for name in sorted(names_set[k]) if last_part_reading.get(name, k) > k]
-        lines += [f"    state[{name!r}] = {name}" for name in names_kept]
+        if names_out:
+            lines.append(f"    state.update(zip({tuple(names_out)!r}, ({', '.join(names_out)},)))")
         exec(builtins.compile("\n".join(lines), f"<micrograd program, part {k + 1}>", "exec"), namespace)
         functions.append(namespace.pop("part"))
         earlier |= names_set[k]

@@ -26,9 +26,8 @@ class Equation(NamedTuple):
     constant: object = None
 
 
-# detached_max, the largest input with no gradient, is made by training.py (the shift of a compiled cross-entropy).
 _OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear", "bce_with_logits")
-_OPS_NAMED_AS_IN_THE_ENGINE += ("detached_max",)
+_OPS_NAMED_AS_IN_THE_ENGINE += ("detached_max",)  # the largest input, no gradient: training.py's cross-entropy shift
 
 
 def _constant_of(node):

@@ -12,7 +12,7 @@ How the numpy backend may differ from eager (the rule stated in micrograd/compil
        terms in another order gives: equal up to rounding, or different where the sum cancels (`x + 1e300 - 1e300`)
        or overflows in one order and not in the other.
     2. Rounding of numpy's own exp, log, log1p, tanh and power, which may differ from Python's math module in the
-       last bit (a relative 1e-16) and only there: the same nan, infinities and zeros.
+       last bit (a relative 1e-16): a rounding, never a different nan, infinity or zero (checked below).
     Everything else is eager's to the bit: every other operation, every sum of two terms, the sign of every zero,
     every cut edge.
 """

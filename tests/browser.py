@@ -20,11 +20,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def start_chromium(profile_dir, window_size=(1300, 900)):
+def start_chromium(profile_dir, window_size=(1300, 900), extra_flags=()):
     """A selenium driver of the system's Chromium with a fresh profile in `profile_dir`.
 
     Its console and network are logged (`get_log("browser")`, `get_log("performance")`), and every http(s) and
     websocket URL is blocked, so a page that reached for the network would both fail and be seen trying.
+    `extra_flags` are more of Chromium's command-line flags.
     """
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and chromedriver):
@@ -34,7 +35,12 @@ def start_chromium(profile_dir, window_size=(1300, 900)):
         )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, f"--window-size={window_size[0]},{window_size[1]}", f"--user-data-dir={profile_dir}"]:
+    for flag in [
+        *CHROMIUM_FLAGS,
+        f"--window-size={window_size[0]},{window_size[1]}",
+        f"--user-data-dir={profile_dir}",
+        *extra_flags,
+    ]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)  # the system driver: no selenium-manager

@@ -56,6 +56,7 @@ DERIVATIVE_RULES = {
     "log": lambda out, children, stored: (1 / children[0],),
     "linear": _linear_rule,
     "bce_with_logits": lambda out, children, stored: (children[0].sigmoid() - children[1], -children[0]),  # losses.py
+    "detached_max": lambda out, children, stored: (),  # training.py's cross-entropy shift: no gradient flows
 }
 BUILT_IN_OPS = frozenset(DERIVATIVE_RULES)
 

@@ -11,15 +11,16 @@ therefore be a leaf whose `.data` we set, never a number folded into the graph:
 - the hinge loss's ±1 labels and cross-entropy's class (as a one-hot row) are leaves too: written with the eager loss
   functions they would be constants, frozen at the first batch;
 - cross-entropy subtracts the largest logit before exp() so that exp() cannot overflow. Eager reads that number off
-  the logits (a Python `max` over `.data`, which a trace would freeze); here it is a leaf set to the previous step's
-  largest logit. Any shift gives the same loss in exact arithmetic, so losses agree with eager's to about 1e-16.
+  the logits (a Python `max` over `.data`, which a trace would freeze) as a constant; here it is a node of the graph,
+  `detached_max`: the same number, computed by the program at every step, through which no gradient flows. So the
+  compiled step computes eager's loss, and trains (or diverges) as eager does.
 """
 
 import math
 import random
 
 from micrograd import datasets, losses
-from micrograd.autograd import Value
+from micrograd.autograd import Value, make_node
 from micrograd.autograd import sum as value_sum
 from micrograd.compiler import compile  # noqa: A004 -- micrograd.compile, like torch.compile
 
@@ -121,11 +122,9 @@ class StepGraph:
         if loss_name == "cross_entropy":
             n_classes = len(self.outputs[0])
             self.targets = [[Value(float(k == label)) for k in range(n_classes)] for label in labels]
-            self.shifts = [Value(max(v.data for v in logits)) for logits in self.outputs]
-            loss = _cross_entropy(self.outputs, self.targets, self.shifts)
+            loss = _cross_entropy(self.outputs, self.targets)
         else:
             self.targets = [Value(float(t)) for t in self._target_numbers(labels)]
-            self.shifts = []
             loss = _LOSSES[loss_name](self.outputs, self.targets)
         if l2:
             loss = loss + l2 * value_sum(p * p for p in model.parameters())
@@ -150,11 +149,7 @@ class StepGraph:
 
     def run(self):
         """Forward and backward on the leaves' current numbers; the loss."""
-        loss = self.program()
-        data_of = self.program.data_of
-        for shift, logits in zip(self.shifts, self.outputs):  # the next step's shift: this step's largest logit
-            shift.data = max(data_of(v) for v in logits)
-        return loss
+        return self.program()
 
     def predictions(self):
         """The class each output of the last run stands for (the eager command's rule: sign, or largest logit)."""
@@ -170,11 +165,18 @@ def _hinge(scores, signed_labels):
     return value_sum([(1 - s * t).relu() for s, t in zip(scores, signed_labels)]) / len(scores)
 
 
-def _cross_entropy(batch_logits, one_hot_rows, shifts):
-    """losses.cross_entropy with the target class as a one-hot row of leaves and the shift of its log-sum-exp a leaf:
-    log Σ exp(v - shift) + shift - Σ one_hot·v. Adding zeros is exact, so the picked logit is eager's to the bit."""
+def _detached_max(values):
+    """The largest of `values` (Python's max, as eager's cross-entropy takes it) as a node with no gradient: each of
+    its edges is cut, as relu's are below 0, so that it stands for the constant eager subtracts."""
+    return make_node(max(v.data for v in values), tuple(values), (), "detached_max")
+
+
+def _cross_entropy(batch_logits, one_hot_rows):
+    """losses.cross_entropy with the target class as a one-hot row of leaves: log Σ exp(v - shift) + shift - Σ
+    one_hot·v, the shift being the largest logit. Adding zeros is exact, so the picked logit is eager's to the bit."""
     per_example = []
-    for logits, one_hot, shift in zip(batch_logits, one_hot_rows, shifts):
+    for logits, one_hot in zip(batch_logits, one_hot_rows):
+        shift = _detached_max(logits)
         log_sum_exp = value_sum([(v - shift).exp() for v in logits]).log() + shift
         per_example.append(log_sum_exp - value_sum([t * v for t, v in zip(one_hot, logits)]))
     return value_sum(per_example) / len(per_example)

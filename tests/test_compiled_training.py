@@ -94,3 +94,15 @@ def test_command_with_compile_writes_the_same_files_and_final_accuracy(tmp_path,
     for name in ["history.csv", "model.json"]:
         ours, theirs = numbers(compiled / name), numbers(eager / name)
         assert len(ours) == len(theirs) > 0 and all(map(close, ours, theirs)), name
+
+
+@pytest.mark.parametrize("optimizer, lr", [("sgd", "100"), ("adam", "3000")])
+def test_compiled_training_at_a_huge_learning_rate_diverges_only_if_eager_does(tmp_path, optimizer, lr):
+    # The logits jump by hundreds in a step: a shift of the log-sum-exp taken from the previous step's logits would
+    # overflow exp() where eager's, this step's largest logit, does not.
+    command = ["train", "--dataset", "spiral", "--steps", "15", "--lr", lr, "--hidden", "8", "--optimizer", optimizer]
+    eager, compiled = tmp_path / "eager", tmp_path / "compiled"
+    run_command(*command, "--quiet", "--out", str(eager))
+    run_command(*command, "--quiet", "--out", str(compiled), "--compile")
+    ours, theirs = numbers(compiled / "history.csv"), numbers(eager / "history.csv")
+    assert len(ours) == len(theirs) > 0 and all(map(close, ours, theirs))

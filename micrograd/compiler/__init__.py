@@ -19,8 +19,9 @@ a function into a printable jaxpr and lowers it):
      and bit-for-bit eager's answers: the same operations on the same floats in the same order.
    - numpy_backend.py: the passes of passes.py, `flatten_sums`, `schedule_by_level` and `group_by_operation`, turn
      the equations into a few wide steps, each one numpy call over many operations at once (what tensors do), and
-     `as_matrix_product` finds the batches of points through a layer among them. Sums may add in another order, so
-     results agree with eager to about 1e-15, not to the bit.
+     `as_matrix_product` finds the batches of points through a layer among them. Sums may add in another order (and
+     numpy rounds exp, log and tanh its own way), so results agree with eager to about 1e-15, not to the bit: the
+     rule is stated in numpy_backend.py.
 
 3. This file: `compile()`, the front door, and what it returns: a `Program` (a compiled graph) or a
    `CompiledFunction` (a compiled function of numbers).
@@ -134,6 +135,11 @@ def _agree(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-12
 
 
+def _identical(a, b):
+    """The same float to the bit (nan is nan)."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b) or (math.isnan(a) and math.isnan(b))
+
+
 class CompiledFunction:
     """A function of numbers, compiled (see `compile`): `f(*numbers)` returns `(value, gradients)`."""
 
@@ -162,7 +168,7 @@ class CompiledFunction:
         value, grads = self._replay(program, arguments, numbers)
         if checks_left and not traced_now:
             entry[2] -= 1
-            self._compare_with_eager(numbers, value, grads)
+            self._compare_with_eager(program, arguments, numbers, value, grads)
         return value, grads
 
     def _replay(self, program, arguments, numbers):
@@ -173,22 +179,37 @@ class CompiledFunction:
         grad_of = {id(leaf): g for leaf, g in zip(leaves, grads)}
         return outputs[0], tuple(grad_of.get(id(a), 0.0) for a in arguments)
 
-    def _compare_with_eager(self, numbers, value, grads):
+    def _python_replay(self, program, traced_arguments, numbers):
+        """The value and gradients that the python backend gives for the trace of `program`."""
+        value, grads = self._replay(Program(program._trace, "python"), traced_arguments, numbers)
+        return [value, *grads]
+
+    def _compare_with_eager(self, program, traced_arguments, numbers, value, grads):
         with enable_grad():
             arguments = [Value(x) for x in numbers]
             out = self._fn(*arguments)
-            eager_grads = [g.data for g in grad(out, arguments)]
+            eager_grads = [g.data for g in grad(out, arguments)] if arguments else []
+        eager = [out.data, *eager_grads]
+        disagreeing = [i for i, (ours, theirs) in enumerate(zip([value, *grads], eager)) if not _agree(ours, theirs)]
+        if not disagreeing:
+            return
+        i = disagreeing[0]
+        what = "value" if i == 0 else f"d/d(argument {i - 1})"
         call = f"{getattr(self._fn, '__name__', 'f')}({', '.join(map(repr, numbers))})"
-        mismatches = [("value", value, out.data)] + [
-            (f"d/d(argument {i})", ours, theirs) for i, (ours, theirs) in enumerate(zip(grads, eager_grads))
-        ]
-        for what, ours, theirs in mismatches:
-            if not _agree(ours, theirs):
+        found = f"compile(check=...): {call} gives {what} {[value, *grads][i]!r} compiled but {eager[i]!r} run eagerly."
+        # The python backend replays a trace to the bit: if it agrees with eager, the trace is right and the numpy
+        # backend's order of addition (the summation-order rule) made the difference.
+        if self._backend == "numpy":
+            if all(map(_identical, self._python_replay(program, traced_arguments, numbers), eager)):
                 raise TracingCheckError(
-                    f"compile(check=...): {call} gives {what} {ours!r} compiled but {theirs!r} run eagerly. The trace "
-                    "froze Python control flow that reads .data (an `if` on a Value, say) at the first call's numbers: "
-                    "write it with operations (relu, ...) or call the function uncompiled"
+                    f"{found} The numpy backend adds the terms of a sum in another order than eager (and rounds exp, "
+                    "log and tanh its own way), and here that changes the result: a sum that cancels or overflows, as "
+                    "x + 1e300 - 1e300 does. backend='python' gives eager's numbers to the bit"
                 )
+        raise TracingCheckError(
+            f"{found} The trace froze Python control flow that reads .data (an `if` on a Value, say) at the first "
+            "call's numbers: write it with operations (relu, ...) or call the function uncompiled"
+        )
 
 
 def compile(what, backend="auto", outputs=(), check=1):  # noqa: A001 -- micrograd.compile, like torch.compile

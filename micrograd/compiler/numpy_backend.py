@@ -12,21 +12,35 @@ gradients (a scatter-add that, unlike `grads[index] += ...`, loses no update whe
 
 The operations below are the engine's formulas on arrays, with the engine's answers at the domain edges (numpy, like
 C, gives inf and nan where Python's math module would raise).
+
+How results may differ from eager's (tests/test_compile_edges.py checks this rule over a grid of edge values):
+1. Summation order. Where eager adds three or more terms into one number — a sum() of Values, a chain `a + b + c`
+   (the numbers in it included, which flatten_sums adds together first), a `linear` of two or more inputs, the
+   gradient of a Value used three or more times — this backend adds the same terms in another order (and a batch of
+   points through a layer may fuse each product with its addition). Its result is what adding those terms in
+   another order gives: equal up to rounding, or different where the sum cancels (`x + 1e300 - 1e300` is x here,
+   0.0 eagerly) or overflows in one order and not in the other.
+2. Rounding of numpy's own exp, log, log1p, tanh and power, which may differ from Python's math module in the last
+   bit (a relative 1e-16): a rounding, never a different nan, infinity or zero over the grid of edge values.
+Everything else is eager's to the bit: every other operation, every sum of two terms, the sign of every zero (a sum
+of -0.0 terms is -0.0), every cut edge (relu's where x <= 0, x ** 0's, a ** b's base where b == 0), 1/x applied as
+the engine's one_over.
 """
 
 import numpy as np
 
 from micrograd.autograd import Value
 from micrograd.compiler.passes import as_matrix_product, flatten_sums, group_by_operation, schedule_by_level
-from micrograd.custom_ops import CUSTOM_OPS
 
 # Each operation on a group of m operations with k inputs each: (inputs as an (m, k) array, constant) -> (results,
 # local derivatives: an (m, k) array or what broadcasts to one). The constant is per operation (an array: "sum", and
-# "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's name).
+# "mul"/"div" by a number) or shared by the group (the exponent of "power", a custom op's definition).
 
 
 def _sum(x, constant):
-    return x.sum(axis=1) + constant, 1.0
+    # Starting from -0.0, which adds nothing, a sum of -0.0 terms stays -0.0 as eager's `x + x` does (numpy starts at
+    # 0.0); eager's sum() starts from 0.0, and its constant says so.
+    return x.sum(axis=1, initial=-0.0) + constant, 1.0
 
 
 def _mul(x, constant):
@@ -59,14 +73,14 @@ def _power_of(x, n):
 
 
 def _power(x, n):
-    if n == 0:  # x ** 0 is a constant: its edge is cut (see CUT_AT_0)
+    if n == 0:  # x ** 0 is a constant: its edge is cut (_Group.backward)
         return _power_of(x[:, 0], n), np.zeros_like(x)
     return _power_of(x[:, 0], n), (n * _power_of(x[:, 0], n - 1))[:, None]
 
 
 def _relu(x, constant):
     a = x[:, 0]
-    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan; 0 is a cut (CUT_AT_0)
+    return np.where(a < 0, 0.0, a), np.where(a <= 0, 0.0, 1.0)[:, None]  # keeps -0.0 and nan; 0 is a cut (_Group)
 
 
 def _tanh(x, constant):
@@ -97,7 +111,7 @@ def _linear(x, constant):  # inputs are (*inputs, *weights, bias); most groups a
     n = x.shape[1] // 2
     inputs, weights = x[:, :n], x[:, n : 2 * n]
     local = np.concatenate([weights, inputs, np.ones((len(x), 1))], axis=1)  # d/dx_i = w_i, d/dw_i = x_i, d/dbias = 1
-    return x[:, 2 * n] + np.einsum("ij,ij->i", weights, inputs), local
+    return x[:, 2 * n] + (weights * inputs).sum(axis=1, initial=-0.0), local  # -0.0: as in _sum
 
 
 def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = σ(x) - t, d/dt = -x
@@ -107,8 +121,15 @@ def _bce_with_logits(x, constant):  # losses.py: (1 - t)·x - log σ(x); d/dx = 
     return (1 - target) * logit - log_sigmoid, np.stack([d_logit, -logit], axis=1)
 
 
-def _custom(x, name):  # one Python call per operation: a custom op is a function of floats
-    forward_number, local_grads_of = CUSTOM_OPS[name]
+def _detached_max(x, constant):  # the largest input as Python's max() picks it (the first, unless one is larger)
+    largest = x[:, 0]
+    for column in x.T[1:]:
+        largest = np.where(column > largest, column, largest)
+    return largest, np.zeros_like(x)  # no gradient: cut in _Group.backward
+
+
+def _custom(x, definition):  # one Python call per operation: a custom op is a function of floats
+    forward_number, local_grads_of = definition
     rows = x.tolist()
     out = [forward_number(*row) for row in rows]
     return np.array(out, dtype=float), np.array([local_grads_of(tuple(map(Value, row))) for row in rows], dtype=float)
@@ -129,13 +150,19 @@ OPERATIONS = {
     "linear": _linear,
     "bce_with_logits": _bce_with_logits,
     "custom": _custom,
+    "detached_max": _detached_max,
 }
-# Where an edge is cut, no gradient flows back, not even 0 × inf = nan. For these operations a local derivative of 0
-# means a cut (relu where x <= 0, x ** 0); a ** b's base is cut where b == 0 (see _Group.backward).
-CUT_AT_0 = ("relu", "power")
-# The inputs whose local derivative is 1/x, applied to the gradient as PyTorch (and the engine) does, g / x: the
-# forward pass keeps x as the "local derivative" of these columns.
+# The inputs whose local derivative is 1/x, applied to the gradient as the engine's one_over does: (1/x) × g where 1/x
+# is a normal float, g / x (as PyTorch) elsewhere. The forward pass keeps x as the "local derivative" of these columns.
 DIVIDING = {"div": 0, "log": 0}
+_SMALLEST_NORMAL = np.finfo(float).tiny
+
+
+def _times_one_over(x, grad):
+    """grad × the engine's one_over(x), for arrays."""
+    reciprocal = 1.0 / x
+    normal = (np.abs(reciprocal) >= _SMALLEST_NORMAL) & (np.abs(reciprocal) < np.inf)
+    return np.where(normal, reciprocal * grad, grad / x)
 
 
 class _Group:
@@ -162,9 +189,14 @@ class _Group:
         np.multiply(local, grad, out=contribution)
         if self.dividing is not None:
             column = self.dividing
-            np.divide(grad[:, 0], local[:, column], out=contribution[:, column])
-        if self.op in CUT_AT_0:
+            contribution[:, column] = _times_one_over(local[:, column], grad[:, 0])
+        # Where an edge is cut, no gradient flows back, not even 0 × inf = nan: relu's where x <= 0 (where its local
+        # derivative is 0), x ** 0's, detached_max's, and a ** b's base where b == 0. Other local derivatives of 0
+        # multiply, as eager's do.
+        if self.op == "relu":
             np.copyto(contribution, 0.0, where=local == 0)
+        elif self.op == "detached_max" or (self.op == "power" and self.constant == 0):
+            contribution[...] = 0.0
         elif self.op == "pow":  # the base's edge is cut where the exponent is 0
             exponents = values.take(positions[self.edge_start + 1 : self.edge_end : 2])
             np.copyto(contribution[:, 0], 0.0, where=exponents == 0)
@@ -217,7 +249,14 @@ class _MatrixProduct:
             products = inputs @ weights.T
         else:  # each product rounded on its own, as eager does (see _products_stay_finite)
             products = (inputs[:, None, :] * weights).sum(axis=2)
-        values[self.start : self.end] = (products + biases).ravel()
+        results = products + biases
+        # A matrix product adds from 0.0, so a cell of -0.0 terms comes out 0.0: eager's is -0.0, from a bias of -0.0.
+        rows, columns = np.nonzero((results == 0) & np.signbit(biases))
+        if len(rows):
+            terms = inputs[rows] * weights[columns]
+            all_negative_zeros = np.all((terms == 0) & np.signbit(terms), axis=1)
+            results[rows[all_negative_zeros], columns[all_negative_zeros]] = -0.0
+        values[self.start : self.end] = results.ravel()
 
     def backward(self, values, grads, positions, saved, contribution):
         numbers = saved[self.edge_start : self.edge_end]
@@ -233,23 +272,23 @@ class _MatrixProduct:
         to_biases[...] = grad.sum(axis=0)  # d/dbias = 1
 
 
-def _lower(key, group, start, edge_start):
+def _lower(key, group, start, edge_start, custom_ops):
     """The step that computes a group of `group_by_operation`, its results being values[start:...] and its numbers
-    read being positions[edge_start:...]: (the step, the group's equations in the order of its results, the slots
-    the step reads)."""
+    read being positions[edge_start:...], `custom_ops` the trace's definitions of custom ops: (the step, the group's
+    equations in the order of its results, the slots the step reads)."""
     op, arity, shared = key
     product = as_matrix_product(group) if op == "linear" else None
     if product:
         input_rows, weight_rows, ordered = product
         step = _MatrixProduct(len(input_rows), len(weight_rows), arity // 2, start, edge_start)
         return step, ordered, _MatrixProduct.edges(input_rows, weight_rows)
-    constant = _group_constant(op, arity, shared, group)
+    constant = custom_ops[shared] if op == "custom" else _group_constant(op, arity, shared, group)
     step = _Group(op, arity, constant, start, start + len(group), edge_start, edge_start + len(group) * arity)
     return step, group, [slot for equation in group for slot in equation.inputs]
 
 
 def _group_constant(op, arity, shared, equations):
-    if op in ("power", "custom"):
+    if op == "power":
         return shared
     if op == "sum" or (op in ("mul", "div") and arity == 1):
         return np.array([equation.constant for equation in equations], dtype=float)
@@ -273,7 +312,7 @@ class NumpyProgram:
         for level in schedule_by_level(equations):
             level_edge_start, steps = len(edge_inputs), []
             for key, group in group_by_operation(level).items():
-                step, ordered, slots_read = _lower(key, group, len(position), len(edge_inputs))
+                step, ordered, slots_read = _lower(key, group, len(position), len(edge_inputs), trace.custom_ops)
                 for equation in ordered:  # a step's results side by side, in its order: a slice of `values`
                     position[equation.output] = len(position)
                 edge_inputs += slots_read

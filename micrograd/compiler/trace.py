@@ -16,7 +16,8 @@ class Equation(NamedTuple):
 
     `constant` holds what the engine folded into the operation: the number in `v + c` ("add"), `v * c` ("mul") and
     `v / c` ("div"), the exponent of `v ** n` ("power"), the numbers of a fused sum ("sum": (after how many inputs,
-    number) pairs; after `flatten_sums`, their total), the name of a custom op ("custom"); None otherwise.
+    number) pairs; after `flatten_sums`, their total), the name of a custom op ("custom", its definition being in
+    the trace's `custom_ops`); None otherwise.
     """
 
     output: int
@@ -26,6 +27,7 @@ class Equation(NamedTuple):
 
 
 _OPS_NAMED_AS_IN_THE_ENGINE = ("relu", "tanh", "sigmoid", "exp", "log", "reciprocal", "linear", "bce_with_logits")
+_OPS_NAMED_AS_IN_THE_ENGINE += ("detached_max",)  # the largest input, no gradient: training.py's cross-entropy shift
 
 
 def _constant_of(node):
@@ -58,14 +60,16 @@ def _equation(output, op, inputs, constant):
 class Trace:
     """A graph as a program: slots 0 … len(leaves)-1 are the leaves (read afresh at every call), then one slot per
     operation, in topological order (each after its inputs); `outputs` are the slots a call returns, the first being
-    the one differentiated; `names` maps the slots of labelled Values to their labels.
+    the one differentiated; `names` maps the slots of labelled Values to their labels; `custom_ops` holds the
+    definition (as in CUSTOM_OPS) of each custom op the program uses, as it was when traced: a custom op redefined
+    later does not change a program.
 
     The operations are stored flat — the engine's name, the input slots in one array, the few folded numbers in a dict
     — so that a program of a million operations stays small; `equations()` gives them as Equations.
     """
 
     def __init__(self, leaves, names, number_of_slots):
-        self.leaves, self.names, self.outputs = leaves, names, ()
+        self.leaves, self.names, self.outputs, self.custom_ops = leaves, names, (), {}
         self.ops = []  # the engine's name of each operation: "+", "*", "**2.0", "tanh"... (shared strings)
         # the input slots of every operation, one operation after another: 2 bytes each where all the slots fit
         self.inputs = array("H" if number_of_slots <= 2**16 else "i")
@@ -74,11 +78,13 @@ class Trace:
 
     def append(self, op, inputs, constant):
         """Add an operation that the engine calls `op`, from `inputs` (slots), with its folded number or None."""
-        if not (op in ("+", "*", "/") or op.startswith("**") or op in _OPS_NAMED_AS_IN_THE_ENGINE or op in CUSTOM_OPS):
-            raise ValueError(
-                f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
-                "define it with micrograd.custom_op() to make it compilable"
-            )
+        if not (op in ("+", "*", "/") or op.startswith("**") or op in _OPS_NAMED_AS_IN_THE_ENGINE):
+            if op not in CUSTOM_OPS:
+                raise ValueError(
+                    f"compile() cannot compile the operation {op!r}: it is not one of micrograd's operations; "
+                    "define it with micrograd.custom_op() to make it compilable"
+                )
+            self.custom_ops[op] = CUSTOM_OPS[op]
         if constant is not None:
             self.constants[len(self.ops)] = constant
         self.ops.append(op)

@@ -56,12 +56,12 @@ def test_onnx_in_float32_gives_our_outputs_to_float32_precision(tmp_path):
         assert not close(outputs(model, x), row, 1e-12)  # really float32
 
 
-def test_the_onnx_file_passes_the_checker_with_the_installed_opset_and_torchs_names(tmp_path):
+def test_the_onnx_file_passes_the_checker_with_opset_17_and_torchs_names(tmp_path):
     returned = to_onnx(mlp("tanh", nouts=(4, 1)), tmp_path / "model.onnx")
     saved = onnx.load(tmp_path / "model.onnx")
     onnx.checker.check_model(saved, full_check=True)
     assert saved == returned
-    assert saved.opset_import[0].version == onnx.defs.onnx_opset_version()
+    assert (saved.opset_import[0].version, saved.ir_version) == (17, 8)  # what onnxruntime reads on Python 3.10 too
     assert [t.name for t in saved.graph.initializer] == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert [node.op_type for node in saved.graph.node] == ["Gemm", "Tanh", "Gemm"]
     assert [output.name for output in saved.graph.output] == ["output"]

@@ -28,6 +28,12 @@ test:
 	.venv/bin/ruff format --check .
 	.venv/bin/python -m pytest
 
+# The tests on every supported Python found here (3.10 to 3.14), each in .venvs/3.X without PyTorch (see the script);
+# PYTHONS="3.10 3.13" names the ones to run. A few minutes per Python.
+.PHONY: test-pythons
+test-pythons:
+	python3 scripts/test_pythons.py $(PYTHONS)
+
 # Speed and memory next to the original micrograd 0.1.0 (installs it into a temporary directory); a few minutes.
 .PHONY: bench
 bench:

@@ -22,13 +22,14 @@ def c_pow(base, exponent):
     """base ** exponent as C's pow computes it: nan for a negative base and a fractional exponent, ±inf on overflow."""
     try:
         return math.pow(base, exponent)
-    except ValueError:  # (-8) ** (1/3), or 0 ** negative
+    except ValueError:  # (-8) ** (1/3), or 0 ** negative (also 0 ** -inf before Python 3.11)
         if base != 0:
             return math.nan
     except OverflowError:
         pass
     # The result is infinite; it is negative only for a negative base (-0.0 included) and an odd integer exponent.
-    negative = math.copysign(1.0, base) < 0 and abs(math.fmod(exponent, 2)) == 1  # fmod is exact; % rounds
+    odd = math.isfinite(exponent) and abs(math.fmod(exponent, 2)) == 1  # fmod is exact; % rounds
+    negative = math.copysign(1.0, base) < 0 and odd
     return -math.inf if negative else math.inf
 
 

@@ -22,6 +22,9 @@ from micrograd.version import __version__
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 ONNX_ACTIVATIONS = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 ONNX_DTYPES = {"float64": "DOUBLE", "float32": "FLOAT"}
+# Opset 17 (ONNX 1.12, 2022; IR version 8): the onnxruntime of every supported Python reads it (the newest for Python
+# 3.10 reads no file past IR version 11), and Gemm, Relu, Tanh and Sigmoid compute the same in every later opset.
+ONNX_OPSET = 17
 
 
 def require(module, purpose):
@@ -207,8 +210,9 @@ def from_torch_optimizer(torch_optimizer, model):
 def to_onnx(model, path, dtype="float64"):
     """Write `model` (an MLP) to `path` as an ONNX model and return it (an onnx.ModelProto): input "input" of shape
     [batch, nin], output "output" of shape [batch, nout], one Gemm per layer with its weights as initializers named as
-    in to_torch ("0.weight", ...), the activation between. dtype is "float64" or "float32". The opset is the newest the
-    installed onnx package knows; the model is validated with onnx.checker before it is written (atomically)."""
+    in to_torch ("0.weight", ...), the activation between. dtype is "float64" or "float32". The opset is ONNX_OPSET with
+    the IR version it needs, whatever onnx is installed; the model is validated with onnx.checker before it is written
+    (atomically)."""
     onnx = require("onnx", "to_onnx")
     from onnx import TensorProto, helper
 
@@ -237,8 +241,8 @@ def to_onnx(model, path, dtype="float64"):
         [helper.make_tensor_value_info("output", element_type, ["batch", nout])],
         initializers,
     )
-    opset = helper.make_opsetid("", onnx.defs.onnx_opset_version())
-    onnx_model = helper.make_model(
+    opset = helper.make_opsetid("", ONNX_OPSET)
+    onnx_model = helper.make_model_gen_version(  # the IR version of the opset, not the newest onnx knows
         graph, opset_imports=[opset], producer_name="micrograd", producer_version=__version__
     )
     onnx.checker.check_model(onnx_model, full_check=True)

@@ -1,5 +1,11 @@
-"""Helpers shared by the tests: run the same function on our Values and on PyTorch float64 tensors."""
+"""Helpers shared by the tests: run the same function on our Values and on PyTorch float64 tensors.
 
+The tests that compare with PyTorch are marked `torch` (those that use `matches_torch` are marked here); only they
+import torch, so that everything else runs on every supported Python without it (`make test-pythons`). A run without
+torch says so with `--without-torch`; anywhere else a missing torch is an error, never a quiet skip.
+"""
+
+import importlib.abc
 import math
 import operator
 import re
@@ -8,14 +14,52 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 from micrograd import Value
 
-torch.set_default_dtype(torch.float64)
-
 # The four arithmetic operators by name, for tests that build random expressions on Values and on tensors alike.
 ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--without-torch",
+        action="store_true",
+        help="leave out the tests marked torch and make `import torch` fail, as on a Python without PyTorch",
+    )
+
+
+class WithoutTorch(importlib.abc.MetaPathFinder):
+    """Makes `import torch` fail as it does where torch is not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r} (this run is --without-torch)", name=name)
+        return None
+
+
+def pytest_configure(config):
+    if config.getoption("without_torch"):
+        sys.meta_path.insert(0, WithoutTorch())  # even where torch is installed: an unmarked comparison fails
+        return
+    try:
+        import torch
+    except ImportError:
+        raise pytest.UsageError(
+            "PyTorch is not installed for this Python: `make test` installs it; "
+            "`pytest --without-torch` runs the tests that do not compare with it"
+        ) from None
+    torch.set_default_dtype(torch.float64)  # the comparisons are in float64, as our numbers are
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "matches_torch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
+    if config.getoption("without_torch"):
+        needs_torch = [item for item in items if item.get_closest_marker("torch")]
+        config.hook.pytest_deselected(items=needs_torch)
+        items[:] = [item for item in items if not item.get_closest_marker("torch")]
 
 
 def ours(f, *xs):
@@ -28,6 +72,8 @@ def ours(f, *xs):
 
 def theirs(f, *xs):
     """The same with PyTorch float64 tensors; an input the output does not use has gradient 0."""
+    import torch
+
     tensors = [torch.tensor(float(x), requires_grad=True) for x in xs]
     out = f(*tensors)
     out.backward()

@@ -19,6 +19,7 @@ def load(name):
     return module
 
 
+@pytest.mark.torch
 def test_quick_run_prints_every_row_for_both_engines_and_passes_its_checks():
     result = subprocess.run(
         [sys.executable, str(BENCHMARKS / "run.py"), "--quick"], capture_output=True, text=True, timeout=300

@@ -254,6 +254,7 @@ def test_100_demo_steps_train_as_eager(backend, eager_demo):
 # --- against PyTorch, directly
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("point", [(0.7, -1.3, 0.4), (-2.0, 0.5, 3.0)])
 def test_compiled_functions_match_torch(backend, point):

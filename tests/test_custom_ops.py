@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 from test_higher_order import our_derivatives, torch_derivatives
 
 from micrograd import Value, custom_op, grad, gradcheck, no_grad
@@ -24,7 +23,10 @@ def test_a_custom_op_is_one_node_with_its_local_derivatives_stored():
     assert y._local_grads == (1 / (1 + math.exp(-0.5)),)
 
 
+@pytest.mark.torch
 def test_backward_through_a_custom_op_matches_torch():
+    import torch
+
     x = Value(0.5)
     (softplus(x) * x).backward()
     tx = torch.tensor(0.5, requires_grad=True)
@@ -32,15 +34,21 @@ def test_backward_through_a_custom_op_matches_torch():
     assert x.grad == pytest.approx(tx.grad.item(), rel=1e-14)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("point", [-2.0, 0.0, 0.7, 3.5])
 def test_higher_derivatives_of_a_custom_op_match_torch(point):
+    import torch
+
     ours = our_derivatives(lambda x: softplus(x * x) * x, [point], order=3)
     theirs = torch_derivatives(lambda x: torch.nn.functional.softplus(x * x) * x, [point], order=3)
     for indices, value in theirs.items():
         assert ours[indices] == pytest.approx(value, rel=1e-12, abs=1e-14), indices
 
 
+@pytest.mark.torch
 def test_a_custom_op_with_two_inputs_matches_torch_to_third_order():
+    import torch
+
     ours = our_derivatives(lambda x, y: hypot(x, y * x), [0.6, -1.7], order=3)
     theirs = torch_derivatives(lambda x, y: torch.hypot(x, y * x), [0.6, -1.7], order=3)
     for indices, value in theirs.items():

@@ -47,6 +47,12 @@ def test_zero_to_a_negative_power_is_inf_and_its_gradient_is_minus_inf():
     assert value_and_grad(lambda x: x**-1, 0.0) == (INF, -INF)
 
 
+def test_zero_to_the_power_minus_inf_is_inf_on_every_python():
+    # C's pow and PyTorch give +inf for either zero; Python's math.pow raised ValueError there before 3.11
+    assert (Value(0.0) ** Value(-INF)).data == INF
+    assert (Value(-0.0) ** -INF).data == INF
+
+
 def test_relu_derivative_at_zero_is_zero():
     assert value_and_grad(lambda x: x.relu(), 0.0) == (0.0, 0.0)
 

@@ -9,7 +9,6 @@ import sys
 import numpy as np
 import onnxruntime
 import pytest
-import torch
 
 import micrograd
 from micrograd.cli.export import TARGETS
@@ -36,7 +35,10 @@ def export(*arguments, cwd, prelude=""):
     )
 
 
+@pytest.mark.torch
 def test_to_torch_writes_a_state_dict_that_torch_loads_safely(model_file, tmp_path):
+    import torch
+
     path, expected = model_file
     result = export(path, "--to", "torch", "--out", "model.pt", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 import micrograd
 from micrograd import Value, grad, hessian
@@ -25,7 +24,10 @@ def test_grad_gives_what_backward_gives():
     assert [g.data for g in gradients] == [a.grad, b.grad]
 
 
+@pytest.mark.torch
 def test_grad_matches_torch_autograd_grad():
+    import torch
+
     def f(x, y):
         return (x * y + 1) ** 2 / (y.exp() + x.tanh())
 
@@ -133,7 +135,10 @@ def test_hessian_is_a_list_of_lists_of_floats():
     assert all(type(entry) is float for row in result for entry in row)
 
 
+@pytest.mark.torch
 def test_hessian_matches_torch():
+    import torch
+
     def f(x, y, z):
         return (x * y).tanh() * z.exp() + (x / z) ** 3 + y**z
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 from micrograd import Value
 from micrograd.cli import main as micrograd_main
@@ -36,7 +35,10 @@ def printed_numbers(text):
     return {name: float(number) for name, number in re.findall(r"^(\S+): (\S+)$", text, re.M) if name != "wrote"}
 
 
+@pytest.mark.torch
 def test_draws_the_expression_and_prints_its_value_and_gradients_like_torch(in_tmp, capsys):
+    import torch
+
     assert main(["(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--out", "g.svg"]) == 0
     a, b, c = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (2.0, -3.0, 10.0))
     out = (a * b + c).tanh()

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,8 @@ def our_derivatives(f, xs, order):
 
 
 def torch_derivatives(f, xs, order):
+    import torch
+
     tensors = [torch.tensor(float(x), dtype=torch.float64, requires_grad=True) for x in xs]
     results = {(): f(*tensors)}
     for level in range(order):
@@ -81,12 +82,14 @@ OPERATIONS = {
 }
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("name", OPERATIONS)
 @pytest.mark.parametrize("point", [(0.7, 1.3), (1.9, -0.4), (-1.2, -0.8)])
 def test_second_and_third_derivatives_of_each_operation_match_torch(name, point):
     assert_derivatives_match_torch(OPERATIONS[name], point, order=3)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("point", [(0.7, 1.3, -0.5), (-1.5, 2.0, 0.25)])
 def test_derivatives_of_the_fused_linear_and_sum_match_torch(point):
     def ours(a, b, c):
@@ -108,6 +111,7 @@ def test_relu_has_zero_second_derivative_and_cuts_where_dead():
     assert our_derivatives(square_of_relu, [-1.5], 2) == {(): 0.0, (0,): 0.0, (0, 0): 0.0}
 
 
+@pytest.mark.torch
 def test_power_of_a_value_at_zero_base_and_exponent_matches_torch_masks():
     # torch takes d(a**b)/db as 0 where a == 0 and b >= 0, and d(a**b)/da as 0 where b == 0, also in double backward
     assert_derivatives_match_torch(lambda a, b: a**b, [0.0, 2.0], order=3)
@@ -122,6 +126,7 @@ def test_fifth_derivative_of_a_power():
     assert derivative.data == 6 * 5 * 4 * 3 * 2 * 2.0
 
 
+@pytest.mark.torch
 def test_inputs_unused_in_the_gradient_get_zero_higher_derivatives_like_torch():
     def f(x, y, z):
         return x * y + z  # d/dz = 1: a constant, so every derivative of it is 0
@@ -231,9 +236,12 @@ def run(program, inputs):
     return nodes
 
 
+@pytest.mark.torch
 @settings(max_examples=300, deadline=None)
 @given(inputs=st.lists(numbers, min_size=1, max_size=3), program=st.lists(step, min_size=1, max_size=8))
 def test_random_expressions_second_and_third_derivatives_match_torch(inputs, program):
+    import torch
+
     def f(*xs):
         return run(program, xs)[-1]
 
@@ -253,6 +261,7 @@ def test_random_expressions_second_and_third_derivatives_match_torch(inputs, pro
         assert same_float(ours[indices], torch_value, rel=1e-9, abs_=1e-9 * scale), (indices, ours[indices])
 
 
+@pytest.mark.torch
 def test_value_to_a_zero_value_power_cuts_its_base_also_with_create_graph():
     def f(v, zero):  # the exponent's edge carries 0 * nan = nan into x ** zero, whose base's edge is cut
         return (v ** ((2.5**v) ** zero) - 5).relu()
@@ -261,6 +270,7 @@ def test_value_to_a_zero_value_power_cuts_its_base_also_with_create_graph():
     assert all(same_float(ours_all[k], theirs_all[k]) for k in theirs_all), (ours_all, theirs_all)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("point", [(1e300, 1e160), (1e-300, 1e-160), (3.0, 1e155)])
 def test_derivatives_of_a_division_at_large_and_tiny_magnitudes_match_torch(point):
     assert_derivatives_match_torch(lambda a, b: a / b, point, order=2)

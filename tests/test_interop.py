@@ -1,44 +1,25 @@
-"""micrograd.interop: a model and its optimizer handed to PyTorch and back, and to ONNX, with the same numbers."""
+"""micrograd.interop: a model and its optimizer handed to PyTorch and back with the same numbers (what needs no PyTorch
+is in test_interop_without_torch.py)."""
 
 import random
 import re
-import subprocess
-import sys
 
-import numpy as np
-import onnx
-import onnxruntime
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_interop_without_torch import ACTIVATIONS, INPUTS, close, mlp, outputs
 
 from micrograd import losses
 from micrograd.datasets import make_moons
-from micrograd.interop import from_torch, from_torch_optimizer, to_onnx, to_torch, to_torch_optimizer, torch_layout
+from micrograd.interop import from_torch, from_torch_optimizer, to_onnx, to_torch, to_torch_optimizer
 from micrograd.layers import MLP
 from micrograd.optim import SGD, Adam, AdamW
 
 from conftest import docs_page, run_example
 
+pytestmark = pytest.mark.torch  # every test here hands over to PyTorch or back
+torch = pytest.importorskip("torch")  # a skip only in a run --without-torch: any other run needs torch (conftest.py)
 nn = torch.nn
-ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear"]
-INPUTS = [[0.3, -1.2, 2.0], [0.0, 0.0, 0.0], [-5.0, 4.0, 0.5], [1e-3, 7.0, -0.25]]
-
-
-def mlp(activation="relu", seed=0, nouts=(4, 5, 2)):
-    random.seed(seed)
-    return MLP(3, list(nouts), activation=activation)
-
-
-def outputs(model, x):
-    """Our model's outputs on one input, always as a list."""
-    out = model(x)
-    return [v.data for v in out] if isinstance(out, list) else [out.data]
-
-
-def close(a, b, rel):
-    return all(abs(x - y) <= rel * max(1.0, abs(x), abs(y)) for x, y in zip(a, b)) and len(a) == len(b)
 
 
 # --- to_torch and from_torch
@@ -284,83 +265,12 @@ def test_a_torch_state_of_the_wrong_shape_is_a_value_error():
         from_torch_optimizer(torch_optimizer, from_torch(torch_model))
 
 
-# --- ONNX
-
-
-def onnx_outputs(path, inputs, dtype):
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    return session.run(["output"], {"input": np.array(inputs, dtype=dtype)})[0].tolist()
-
-
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_onnx_in_float64_gives_our_outputs_to_1e_12(tmp_path, activation):
-    model = mlp(activation)
-    to_onnx(model, tmp_path / "model.onnx")
-    for x, row in zip(INPUTS, onnx_outputs(tmp_path / "model.onnx", INPUTS, np.float64)):
-        assert close(outputs(model, x), row, 1e-12)
-
-
-def test_onnx_in_float32_gives_our_outputs_to_float32_precision(tmp_path):
-    model = mlp("sigmoid")
-    to_onnx(model, tmp_path / "model.onnx", dtype="float32")
-    for x, row in zip(INPUTS, onnx_outputs(tmp_path / "model.onnx", INPUTS, np.float32)):
-        assert close(outputs(model, x), row, 1e-5)
-        assert not close(outputs(model, x), row, 1e-12)  # really float32
-
-
-def test_the_onnx_file_passes_the_checker_with_the_installed_opset_and_torchs_names(tmp_path):
-    returned = to_onnx(mlp("tanh", nouts=(4, 1)), tmp_path / "model.onnx")
-    saved = onnx.load(tmp_path / "model.onnx")
-    onnx.checker.check_model(saved, full_check=True)
-    assert saved == returned
-    assert saved.opset_import[0].version == onnx.defs.onnx_opset_version()
-    assert [t.name for t in saved.graph.initializer] == ["0.weight", "0.bias", "2.weight", "2.bias"]
-    assert [node.op_type for node in saved.graph.node] == ["Gemm", "Tanh", "Gemm"]
-    assert [output.name for output in saved.graph.output] == ["output"]
-
-
 def test_to_onnx_rejects_a_bad_dtype_and_what_is_not_an_mlp(tmp_path):
     with pytest.raises(ValueError, match="dtype must be 'float64' or 'float32', got 'float16'"):
         to_onnx(mlp(), tmp_path / "model.onnx", dtype="float16")
     with pytest.raises(TypeError, match="expected a micrograd MLP"):
         to_onnx(nn.Linear(2, 1), tmp_path / "model.onnx")
     assert list(tmp_path.iterdir()) == []
-
-
-# --- the packages are optional
-
-
-@pytest.mark.parametrize(
-    "call, package",
-    [
-        ("interop.to_torch(model)", "torch"),
-        ("interop.from_torch(None)", "torch"),
-        ("interop.to_torch_optimizer(None, None)", "torch"),
-        ("interop.from_torch_optimizer(None, model)", "torch"),
-        ("interop.to_onnx(model, 'model.onnx')", "onnx"),
-    ],
-)
-def test_a_missing_package_is_an_import_error_with_the_pip_command(tmp_path, call, package):
-    code = f"""
-import sys
-sys.modules[{package!r}] = None  # as if it were not installed
-from micrograd import interop
-from micrograd.nn import MLP
-model = MLP(2, [1])
-try:
-    {call}
-except ImportError as error:
-    print(error)
-"""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
-    assert result.stdout.strip().endswith(f"needs the {package} package: pip install {package}")
-
-
-def test_torch_layout_lists_every_parameter_once():
-    model = mlp()
-    layout = torch_layout(model)
-    assert sorted(id(v) for _, _, values in layout for v in values) == sorted(id(p) for p in model.parameters())
-    assert [shape for _, shape, _ in layout] == [[4, 3], [4], [5, 4], [5], [2, 5], [2]]
 
 
 # --- the documentation's page

@@ -6,7 +6,6 @@ import random
 
 import numpy as np
 import pytest
-import torch
 
 from micrograd import Value, nn
 from micrograd.layers import MLP, Layer, Module, Neuron
@@ -49,6 +48,8 @@ def test_a_neuron_is_one_fused_linear_node_then_its_activation():
 
 def torch_forward(model, x, activation):
     """The same MLP in PyTorch: (output tensor, the parameter tensors in our order)."""
+    import torch
+
     params, out = [], torch.tensor(x)
     for i, layer in enumerate(model.layers):
         w = torch.tensor([[v.data for v in n.w] for n in layer.neurons], requires_grad=True)
@@ -60,10 +61,13 @@ def torch_forward(model, x, activation):
     return out, params
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 @pytest.mark.parametrize("nouts", [[3, 1], [4, 4, 2], [1, 3], [1, 1], [2, 1, 1]], ids=str)
 def test_mlp_outputs_and_gradients_match_torch(nouts, activation):
     """Includes hidden layers of a single neuron, which the original cannot run (its Layer then returns a Value)."""
+    import torch
+
     random.seed(11)
     model = MLP(3, nouts, activation=activation)
     x = [0.4, -0.9, 1.7]

@@ -3,8 +3,6 @@
 import math
 
 import pytest
-import torch
-import torch.nn.functional as F
 
 from micrograd import Value
 from micrograd.losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
@@ -14,6 +12,8 @@ EXTREME_LOGITS = [-1000.0, -745.0, -50.0, -37.0, -1.5, -1e-8, 0.0, 1e-8, 0.7, 20
 
 def compare(our_loss_fn, torch_loss_fn, inputs, targets, rel=1e-12, target_grads=False):
     """Run both on the same numbers; check the loss and d loss / d input (and d loss / d target if asked)."""
+    import torch
+
     xs = [Value(x) for x in inputs]
     ts = [Value(t) for t in targets] if target_grads else targets
     loss = our_loss_fn(xs, ts)
@@ -29,7 +29,10 @@ def compare(our_loss_fn, torch_loss_fn, inputs, targets, rel=1e-12, target_grads
         assert [t.grad for t in ts] == pytest.approx(t_t.grad.tolist(), rel=rel, abs=1e-300)
 
 
+@pytest.mark.torch
 def test_mse_loss_matches_torch():
+    import torch.nn.functional as F
+
     compare(mse_loss, F.mse_loss, [0.5, -1.25, 3.0, 0.0], [1.0, -1.0, 2.5, 0.125], target_grads=True)
 
 
@@ -39,8 +42,11 @@ def test_mse_loss_of_a_single_value():
     assert loss.data == 4.0
 
 
+@pytest.mark.torch
 def test_hinge_loss_matches_torch_relu_of_one_minus_margin():
     """PyTorch has no binary hinge loss of this name; its definition there is relu(1 - y·s).mean()."""
+    import torch
+
     compare(hinge_loss, lambda s, y: torch.relu(1 - y * s).mean(), [2.0, 0.5, -0.3, -3.0, 0.99], [1, 1, 1, -1, -1])
 
 
@@ -55,13 +61,19 @@ def test_hinge_loss_rejects_zero_one_labels():
         hinge_loss([Value(1.0), Value(2.0)], [1, 0])
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("target", [0.0, 1.0, 0.3])
 def test_binary_cross_entropy_with_logits_matches_torch_even_at_extreme_logits(target):
+    import torch.nn.functional as F
+
     targets = [target] * len(EXTREME_LOGITS)
     compare(binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, EXTREME_LOGITS, targets)
 
 
+@pytest.mark.torch
 def test_binary_cross_entropy_with_logits_gradient_with_respect_to_targets_matches_torch():
+    import torch.nn.functional as F
+
     compare(
         binary_cross_entropy_with_logits,
         F.binary_cross_entropy_with_logits,
@@ -82,7 +94,11 @@ def test_binary_cross_entropy_with_logits_rejects_targets_outside_zero_one():
         binary_cross_entropy_with_logits([Value(1.0)], [-1])
 
 
+@pytest.mark.torch
 def test_cross_entropy_matches_torch_for_a_batch():
+    import torch
+    import torch.nn.functional as F
+
     logits = [[1.0, 2.0, -0.5], [0.3, -0.3, 3.1], [-2.0, 0.0, 0.1], [5.0, 5.0, 5.0]]
     targets = [1, 2, 0, 2]
     ours = [[Value(v) for v in row] for row in logits]
@@ -95,11 +111,15 @@ def test_cross_entropy_matches_torch_for_a_batch():
     assert [[v.grad for v in row] for row in ours] == [pytest.approx(row, rel=1e-12) for row in theirs.grad.tolist()]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize(
     "logits", [[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -999.0], [1000.0, 1000.0, 1000.0], [745.0, -745.0, 3.0]]
 )
 @pytest.mark.parametrize("target", [0, 1, 2])
 def test_cross_entropy_of_one_example_matches_torch_at_extreme_logits(logits, target):
+    import torch
+    import torch.nn.functional as F
+
     ours = [Value(v) for v in logits]
     loss = cross_entropy(ours, target)
     loss.backward()
@@ -138,8 +158,11 @@ def test_non_number_predictions_raise_type_error():
         mse_loss(["a"], [1.0])
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("x, t", [(0.3, 1.0), (-2.0, 0.0), (40.0, 1.0)])
 def test_binary_cross_entropy_has_second_derivatives_like_torch(x, t):
+    import torch
+
     import micrograd
 
     logit = Value(x)

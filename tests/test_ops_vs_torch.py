@@ -8,6 +8,8 @@ import pytest
 
 from conftest import assert_matches_torch
 
+pytestmark = pytest.mark.torch  # every test here compares with PyTorch
+
 ORDINARY = [-3.7, -1.0, -0.5, 0.25, 1.0, 2.0, 3.7]
 EDGES = [0.0, -0.0, 1000.0, -1000.0, 745.0, -745.0, math.inf, -math.inf, math.nan]
 # Where squaring overflows or underflows while the result does not: 1e155² and 1e160² are inf, 1e-300² is 0.

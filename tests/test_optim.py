@@ -5,7 +5,6 @@ import math
 import random
 
 import pytest
-import torch
 
 from micrograd import Value
 from micrograd.layers import MLP
@@ -26,6 +25,8 @@ def small_network():
 
 def torch_copy(model):
     """The model's weights as torch tensors: for each layer a (nout, nin) weight matrix and an (nout,) bias."""
+    import torch
+
     tensors = []
     for layer in model.layers:
         tensors.append(torch.tensor([[w.data for w in n.w] for n in layer.neurons], requires_grad=True))
@@ -34,6 +35,8 @@ def torch_copy(model):
 
 
 def torch_loss(tensors):
+    import torch
+
     x = torch.tensor(INPUTS)
     for i in range(0, len(tensors), 2):
         x = x @ tensors[i].T + tensors[i + 1]
@@ -97,27 +100,39 @@ ADAM_OPTIONS = [
 ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("options", SGD_OPTIONS, ids=str)
 def test_sgd_follows_torch_sgd(options):
+    import torch
+
     train_both(SGD, torch.optim.SGD, **options)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("options", ADAM_OPTIONS, ids=str)
 def test_adam_follows_torch_adam(options):
+    import torch
+
     train_both(Adam, torch.optim.Adam, **options)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("options", [*ADAM_OPTIONS, {"lr": 0.05, "weight_decay": 0.5}], ids=str)
 def test_adamw_follows_torch_adamw(options):
+    import torch
+
     train_both(AdamW, torch.optim.AdamW, **options)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize(
     ("optimizer_class", "options"),
     [(SGD, {"lr": 0.2, "momentum": 0.5}), (Adam, {"lr": 0.05}), (AdamW, {"lr": 0.05})],
     ids=["SGD", "Adam", "AdamW"],
 )
 def test_changing_lr_between_steps_follows_torch(optimizer_class, options):
+    import torch
+
     torch_class = getattr(torch.optim, optimizer_class.__name__)
     train_both(optimizer_class, torch_class, lr_schedule=lambda k: options["lr"] * (1.0 - 0.9 * k / STEPS), **options)
 
@@ -250,8 +265,11 @@ def test_a_hyperparameter_too_large_for_a_float_is_a_short_value_error_naming_it
     assert "too large for a float" in str(error.value) and len(str(error.value)) < 200
 
 
+@pytest.mark.torch
 def test_torch_rejects_the_same_hyperparameters():
     """Our error cases are PyTorch's: the same arguments make torch.optim raise ValueError too."""
+    import torch
+
     p = [torch.zeros(1, requires_grad=True)]
     for make in [
         lambda: torch.optim.SGD(p, lr=-0.1),

@@ -12,7 +12,6 @@ import re
 import matplotlib
 import numpy as np
 import pytest
-import torch
 
 matplotlib.use("Agg")  # the notebook imports pyplot; no display here
 
@@ -155,6 +154,8 @@ def test_the_decision_boundary_cell_classifies_the_grid(demo_run):
 
 def torch_demo_trajectory(initial_parameters, X, y, steps=100):
     """The notebook's training loop in PyTorch float64: [(loss, accuracy in %) per step]."""
+    import torch
+
     flat = torch.tensor(initial_parameters)
     sizes, tensors, offset = [(2, 16), (16, 16), (16, 1)], [], 0
     for nin, nout in sizes:  # our parameter order: per neuron, its nin weights then its bias
@@ -184,6 +185,7 @@ def torch_demo_trajectory(initial_parameters, X, y, steps=100):
     return trajectory
 
 
+@pytest.mark.torch
 def test_the_demo_follows_the_original_loss_trajectory(demo_run):
     import random
 

@@ -2,7 +2,7 @@
 
 import math
 
-import torch
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +10,8 @@ from micrograd import Value
 from micrograd.autograd import topological_order
 
 from conftest import ARITHMETIC, same_float
+
+pytestmark = pytest.mark.torch  # every test here compares with PyTorch (test_compile.py uses the strategies without)
 
 UNARY = ["relu", "tanh", "sigmoid", "exp", "log", "neg", "square", "cube_root_of_square"]
 BINARY = ["+", "-", "*", "/", "**"]
@@ -71,6 +73,8 @@ def largest_term(out):
 
 
 def assert_graph_matches_torch(inputs, program, abs_=None):
+    import torch
+
     values = [Value(x) for x in inputs]
     out = build(program, values, constant=lambda c: c)
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]

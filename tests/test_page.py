@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import torch
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -606,9 +605,8 @@ def test_demo_page_is_the_lectures_neuron_from_step_0_to_pythons_gradients(open_
     o, parameters = lecture_neuron()
     assert_page_matches(browser, o, rel=0)
     grads = dict(zip(names, (grad for _, grad in shown(browser))))
-    w1, w2, b = (torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in parameters)
-    torch.tanh(2.0 * w1 + 0.0 * w2 + b).backward()
-    assert [grads["w1"], grads["w2"], grads["b"]] == pytest.approx([w1.grad.item(), w2.grad.item(), b.grad.item()])
+    assert [grads["w1"], grads["w2"], grads["b"]] == pytest.approx([p.grad for p in parameters])  # Python's (and
+    # PyTorch's: test_the_lecture_neurons_gradients_are_pytorchs)
     assert grads["w1"] != 0 and grads["b"] != 0  # gradients flow (w2's is 0: its input x2 is 0, as in the lecture)
     picture = re.findall(r">((?:data|grad) [^<]+)<", (tmp_path / "out" / "neuron.svg").read_text())
     picture = [html.unescape(number) for number in picture]
@@ -750,3 +748,15 @@ def test_a_cut_edge_is_a_step_that_adds_nothing(open_page):
         explanations.append(text(driver, "explanation"))
     assert any(line.startswith("x.grad += 0: the edge x → x ** y is cut (the exponent is 0)") for line in explanations)
     assert shown(driver)[3] == (2.0, 0.0) and x.grad == 0.0
+
+
+@pytest.mark.torch
+def test_the_lecture_neurons_gradients_are_pytorchs():
+    import torch
+
+    o, parameters = lecture_neuron()
+    w1, w2, b = (torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for p in parameters)
+    out = torch.tanh(2.0 * w1 + 0.0 * w2 + b)
+    out.backward()
+    assert o.data == pytest.approx(out.item(), rel=1e-15)
+    assert [p.grad for p in parameters] == pytest.approx([w1.grad.item(), w2.grad.item(), b.grad.item()], rel=1e-15)

@@ -1,0 +1,129 @@
+"""The browser pages (scripts/build_web.py): the real micrograd running in Pyodide prints what CPython prints.
+
+The site is built once into a temporary folder and served on 127.0.0.1; Chromium resolves no other host name, and any
+request that leaves the server fails the test.
+"""
+
+import functools
+import http.server
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from browser import start_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON_READY_SECONDS = 120  # a bound against a hang on a busy machine, not a timing
+
+# 20 steps of the demo (MLP(2, [16, 16, 1]) on 100 moons, hinge + 1e-4·L2, SGD with the linear decay), eager with
+# training.fit and compiled with micrograd.compile(backend="python"). The moons are drawn with sin and cos, whose last
+# bit can differ between Pyodide's libm and the system's (it does: one point moves by an ulp), so the losses are
+# printed to 12 significant digits: an ulp's difference in the data stays far below that, any wrong rule does not.
+DEMO_STEPS = """
+import random
+from micrograd import compile, datasets, optim
+from micrograd.layers import MLP
+from micrograd.training import fit, loss_by_name
+from micrograd.autograd import Value, sum as value_sum
+
+def demo():
+    X, y = datasets.make_moons(n_samples=100, noise=0.1, seed=1337)
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    return X, y, model, optim.SGD(model.parameters(), lr=1.0)
+
+schedule = lambda k: 1.0 - 0.9 * k / 20
+X, y, model, optimizer = demo()
+history = fit(model, X, y, "hinge", optimizer, steps=20, l2=1e-4, lr_schedule=schedule)
+for loss, accuracy in zip(history["loss"], history["accuracy"]):
+    print(f"eager {loss:.12g} {accuracy}")
+
+X, y, model, optimizer = demo()
+scores = [model([Value(a), Value(b)]) for a, b in X]
+loss = loss_by_name("hinge", scores, y) + 1e-4 * value_sum(p * p for p in model.parameters())
+program = compile(loss, backend="python")
+for step in range(20):
+    optimizer.lr = schedule(step)
+    optimizer.zero_grad()
+    print(f"compiled {program():.12g}")
+    optimizer.step()
+print(f"first weight {model.parameters()[0].data:.12g}")
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test output stays readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The pages built from this checkout (once per session), served on 127.0.0.1: the base URL."""
+    out = tmp_path_factory.mktemp("web") / "play"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_web.py"), str(out)], check=True)
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def web_browser(site, tmp_path_factory):
+    """Chromium that can reach only the site; at the end, every request it made must have gone to the site."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-web"), localhost_only=True)
+    driver.set_script_timeout(PYTHON_READY_SECONDS)
+    yield driver
+    requested = [
+        json.loads(entry["message"])["message"]["params"]["request"]["url"]
+        for entry in driver.get_log("performance")
+        if '"Network.requestWillBeSent"' in entry["message"]
+    ]
+    driver.quit()
+    elsewhere = [url for url in requested if url.startswith(("http", "ws")) and not url.startswith(site)]
+    assert not elsewhere, f"the pages asked another host: {elsewhere}"
+
+
+def run_in_page(driver, source):
+    """window.micrograd.run(source) in the page: ("printed", text) or ("error", message)."""
+    return driver.execute_async_script(
+        """const [source, done] = arguments;
+        window.micrograd.run(source).then((text) => done(["printed", text]), (e) => done(["error", e.message]));""",
+        source,
+    )
+
+
+def python_prints(source):
+    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, cwd=ROOT, check=True)
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def home(web_browser, site):
+    """The site's first page, with Python ready."""
+    web_browser.get(site + "index.html")
+    web_browser.execute_async_script("window.micrograd.ready.then(arguments[0], (e) => arguments[0](e.message))")
+    return web_browser
+
+
+def test_the_readme_example_prints_what_cpython_prints(home):
+    source = (ROOT / "examples" / "readme_example.py").read_text()
+    assert run_in_page(home, source) == ["printed", python_prints(source)]
+
+
+def test_twenty_demo_steps_eager_and_compiled_print_what_cpython_prints(home):
+    printed = run_in_page(home, DEMO_STEPS)
+    assert printed == ["printed", python_prints(DEMO_STEPS)]
+    assert printed[1].count("eager") == printed[1].count("compiled") == 20
+
+
+def test_an_exception_comes_back_as_its_one_line_message(home):
+    assert run_in_page(home, "x = 1\nprint('before')\n1 / x.nope") == [
+        "error",
+        "AttributeError: 'int' object has no attribute 'nope'",
+    ]

@@ -10,10 +10,12 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from browser import start_chromium
+from selenium.webdriver.support.ui import Select
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON_READY_SECONDS = 120  # a bound against a hang on a busy machine, not a timing
@@ -127,3 +129,76 @@ def test_an_exception_comes_back_as_its_one_line_message(home):
         "error",
         "AttributeError: 'int' object has no attribute 'nope'",
     ]
+
+
+MOONS = "dataset=moons&hidden=16%2C16&activation=relu&loss=hinge&optimizer=sgd&lr=0.1&batch=0"
+
+
+def open_playground(driver, site, query):
+    driver.get(f"{site}playground.html?{query}")
+    failure = driver.execute_async_script("playground.loaded.then(() => arguments[0](null), (e) => arguments[0](e))")
+    assert failure is None
+    assert driver.find_element("id", "error").text == ""
+
+
+def wait_for(driver, script, seconds):
+    """Poll `script` until it returns something true (a bound against a hang, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := driver.execute_script(script):
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"still false after {seconds} s: {script}")
+
+
+@pytest.fixture(scope="module")
+def moons_playground(web_browser, site):
+    open_playground(web_browser, site, MOONS)
+    return web_browser
+
+
+def test_the_playground_answers_a_click_within_200_ms_while_training(moons_playground):
+    driver = moons_playground
+    driver.find_element("id", "train").click()
+    wait_for(driver, "return playground.running && playground.step > 0", 30)
+    # From the click to the next painted frame, measured in the page while the worker trains.
+    answered_ms = driver.execute_async_script(
+        """const done = arguments[0];
+        const neuron = document.querySelector('#network canvas[data-layer="1"][data-neuron="3"]');
+        const clicked = performance.now();
+        neuron.click();
+        requestAnimationFrame(() => done(neuron.classList.contains("selected") && performance.now() - clicked));"""
+    )
+    driver.find_element("id", "pause").click()
+    assert 0 < answered_ms < 200
+    assert driver.find_element("id", "selected").text == "Selected: layer 2, neuron 4"
+
+
+def test_the_playground_trains_moons_to_full_accuracy(moons_playground):
+    driver = moons_playground
+    driver.find_element("id", "train").click()
+    wait_for(driver, "return playground.fullAccuracy === 1", 60)
+    driver.find_element("id", "pause").click()
+    assert "100%" in driver.find_element("id", "status").text
+
+
+def test_the_playground_takes_its_settings_from_the_url_and_keeps_them_there(web_browser, site):
+    query = "dataset=xor&hidden=8%2C4&activation=tanh&loss=bce&optimizer=adam&lr=0.05&batch=20&lang=pt-BR"
+    open_playground(web_browser, site, query)
+    form = {
+        e.get_attribute("name"): e.get_attribute("value")
+        for e in web_browser.find_elements("css selector", "#settings [name]")
+    }
+    assert form == {
+        "dataset": "xor",
+        "hidden": "8,4",
+        "activation": "tanh",
+        "loss": "bce",
+        "optimizer": "adam",
+        "lr": "0.05",
+        "batch": "20",
+    }
+    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "8,4"  # Python built that MLP
+    assert web_browser.find_element("id", "train").text == "Treinar"
+    Select(web_browser.find_element("name", "activation")).select_by_visible_text("relu")
+    assert "activation=relu" in web_browser.current_url and "lang=pt-BR" in web_browser.current_url

@@ -5,7 +5,7 @@
 OUT/ then holds everything the pages need and asks nothing of any other host:
     pyodide/            Python 3.14 compiled to WebAssembly (the core files only, from the npm package `pyodide`)
     vendor/             Graphviz in WebAssembly (@viz-js/viz) and the CodeMirror 6 editor, as ES modules
-    micrograd-*.whl     our package, built from this checkout
+    *.whl               our package, built from this checkout, and the graphviz Python package (for DOT text)
     micrograd.js        the runtime every page shares (below), micrograd-worker.js runs Python in a Web Worker
     runnable.js/.css    editable, runnable code blocks for the docs site
     index.html, playground.html, exercises.html   the pages; ?lang=pt-BR for Portuguese (default en)
@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 NODE_MODULES = WEB / "node_modules"
+# The graphviz Python package (pure Python; Pyodide's core lacks it) builds the DOT text of the step-through pages.
+GRAPHVIZ_PYTHON = "graphviz==0.21"
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 # The editor's ES modules and what they import, as named in the pages' import map.
 EDITOR_MODULES = [
@@ -72,16 +74,19 @@ def install_npm_packages():
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
 
 
-def build_wheel(out):
-    """Our package as a wheel made from this checkout; returns its file name."""
+def build_wheels(out):
+    """Our package as a wheel made from this checkout, and the graphviz package's; returns their file names."""
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w", tmp]
         if importlib.util.find_spec("setuptools"):  # build with it, offline; else pip fetches the build backend
             command.append("--no-build-isolation")
         subprocess.run(command, check=True)
-        (wheel,) = Path(tmp).glob("micrograd-*.whl")
-        shutil.copy(wheel, out / wheel.name)
-        return wheel.name
+        download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        subprocess.run([*download, GRAPHVIZ_PYTHON, "-d", tmp], check=True)
+        wheels = sorted(Path(tmp).glob("*.whl"))
+        for wheel in wheels:
+            shutil.copy(wheel, out / wheel.name)
+        return [wheel.name for wheel in wheels]
 
 
 def module_entry(package):
@@ -117,10 +122,11 @@ def build(out):
         shutil.rmtree(out)
     out.mkdir(parents=True)
     import_map = vendor(out)
-    wheel = build_wheel(out)
+    wheels = build_wheels(out)
     for source in sorted((WEB / "src").iterdir()):
         text = source.read_text(encoding="utf-8")
-        text = text.replace("__WHEEL__", wheel).replace("__IMPORT_MAP__", json.dumps(import_map, indent=1))
+        text = text.replace('"__WHEELS__"', json.dumps(wheels))
+        text = text.replace("__IMPORT_MAP__", json.dumps(import_map, indent=1))
         (out / source.name).write_text(text, encoding="utf-8")
     print(f"built {out}: open it through a web server, e.g. python -m http.server -d {out}")
 

@@ -4,6 +4,7 @@ The site is built once into a temporary folder and served on 127.0.0.1; Chromium
 request that leaves the server fails the test.
 """
 
+import ast
 import functools
 import http.server
 import json
@@ -180,6 +181,44 @@ def test_the_playground_trains_moons_to_full_accuracy(moons_playground):
     wait_for(driver, "return playground.fullAccuracy === 1", 60)
     driver.find_element("id", "pause").click()
     assert "100%" in driver.find_element("id", "status").text
+
+
+NEURON_IN_PYTHON = """
+from micrograd.autograd import Value, linear
+inputs, weights, bias = [Value(x) for x in {x}], [Value(w) for w in {w}], Value({b})
+out = linear(inputs, weights, bias).relu()
+out.backward()
+print(repr([v.grad for v in inputs + weights + [bias]]))
+"""
+
+
+def test_clicking_a_neuron_opens_its_backprop_page_with_pythons_gradients(moons_playground):
+    driver = moons_playground
+    driver.find_element("id", "train").click()
+    wait_for(driver, "return playground.step >= 20", 30)
+    driver.find_element("id", "pause").click()
+    wait_for(driver, "return !playground.running", 10)
+    driver.find_element("css selector", '#network canvas[data-layer="1"][data-neuron="5"]').click()
+    wait_for(driver, "return !document.getElementById('neuron-page').hidden", 30)
+    model_weights = run_in_page(
+        driver,
+        "import web_playground as p\nn = p.state['model'].layers[1].neurons[5]\n"
+        "print(repr([w.data for w in n.w] + [n.b.data]))",
+    )
+    driver.switch_to.frame("neuron-page")
+    try:
+        values = wait_for(driver, "return typeof GRAPH === 'object' && GRAPH.values", 10)
+        assert driver.find_element("id", "step").text  # the page's script ran: its buttons are labelled
+    finally:
+        driver.switch_to.default_content()
+    by_name = {v["name"]: v for v in values}
+    inputs = [by_name[f"x{i}"]["data"] for i in range(1, 17)]
+    weights = [by_name[f"w{i}"]["data"] for i in range(1, 17)]
+    assert model_weights == ["printed", repr([*weights, by_name["b"]["data"]]) + "\n"]  # the current weights
+    names = [*(f"x{i}" for i in range(1, 17)), *(f"w{i}" for i in range(1, 17)), "b"]
+    in_python = python_prints(NEURON_IN_PYTHON.format(x=inputs, w=weights, b=by_name["b"]["data"]))
+    assert [by_name[name]["grad"] for name in names] == ast.literal_eval(in_python)
+    assert any(by_name[f"w{i}"]["grad"] != 0 for i in range(1, 17))  # a live neuron: gradients reach its weights
 
 
 def test_the_playground_takes_its_settings_from_the_url_and_keeps_them_there(web_browser, site):

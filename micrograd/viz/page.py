@@ -52,7 +52,7 @@ class GraphPage:
         return f"<micrograd graph page: {self.value_count} Values>"
 
 
-def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en"):
+def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en", svg=None):
     """The interactive page of the graph of `root`, a `GraphPage`; with `path`, also written there.
 
     On the page every Value shows its name (its label, else value_names'), data and grad; hovering or focusing one
@@ -61,15 +61,13 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     backward() ran offers its result in one click); a leaf's value can be edited, and the page recomputes everything.
     `language` is the page's first language, "en" or "pt-BR" (a button switches). `max_nodes` (default: draw_dot's,
     micrograd.viz.MAX_NODES), `parameters` and `rankdir` are draw_dot's: a graph too big for draw_dot is refused
-    with the same ValueError. Needs Graphviz's `dot` program, as draw_dot's pictures do.
+    with the same ValueError. Needs Graphviz's `dot` program, as draw_dot's pictures do, unless `svg` is given: the
+    layout of page_dot's DOT text made elsewhere (in a browser, by Graphviz compiled to WebAssembly).
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
-    if max_nodes is None:
-        max_nodes = MAX_NODES
-    boxes = {"name_every_value": True, "stack_fields": True}  # every box named; narrow boxes, so the text stays large
-    dot = draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters, **boxes)
-    svg = dot.pipe(format="svg").decode("utf-8")
+    if svg is None:
+        svg = page_dot(root, max_nodes=max_nodes, parameters=parameters, rankdir=rankdir).pipe(format="svg").decode()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE (which names a URL): the SVG is inline
     svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
         ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
@@ -92,6 +90,15 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     if path is not None:
         result.save(path)
     return result
+
+
+def page_dot(root, *, max_nodes=None, parameters=(), rankdir="LR"):
+    """The graph to_html lays out (a graphviz.Digraph; its `.source` is the DOT text): every box named, and narrow
+    boxes, so that the text stays large. Arguments as to_html's."""
+    if max_nodes is None:
+        max_nodes = MAX_NODES
+    boxes = {"name_every_value": True, "stack_fields": True}
+    return draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters, **boxes)
 
 
 def show(root, **options):

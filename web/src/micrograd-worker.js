@@ -3,16 +3,18 @@
 // out). Messages out: {progress, stage} while loading, {ready: true}, then {id, ok, value} per request.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
-const WHEEL = "__WHEEL__"; // filled in by scripts/build_web.py
+const WHEELS = "__WHEELS__"; // our package's and graphviz's: the list is filled in by scripts/build_web.py
 const HELPERS = ["web_runtime.py", "web_playground.py", "web_exercises.py"]; // Python modules the pages call
 
 async function start() {
   postMessage({ progress: 0.1, stage: "python" });
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
   postMessage({ progress: 0.7, stage: "micrograd" });
-  const wheel = await fetch(WHEEL);
-  if (!wheel.ok) throw new Error(`${WHEEL}: HTTP ${wheel.status}`);
-  pyodide.unpackArchive(await wheel.arrayBuffer(), "wheel");
+  for (const name of WHEELS) {
+    const wheel = await fetch(name);
+    if (!wheel.ok) throw new Error(`${name}: HTTP ${wheel.status}`);
+    pyodide.unpackArchive(await wheel.arrayBuffer(), "wheel");
+  }
   for (const name of HELPERS) {
     const response = await fetch(name);
     if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);

@@ -25,10 +25,15 @@ const TEXT = translatePage({
   curvesCaption: { en: "Loss (black) and accuracy (green) per step", "pt-BR": "Perda (preto) e acurácia (verde) por passo" },
   neuronsTitle: { en: "Every neuron's output", "pt-BR": "A saída de cada neurônio" },
   neuronsHelp: {
-    en: "Each square is one hidden neuron's output over the same plane (orange: high, blue: low). Click one to select it.",
-    "pt-BR": "Cada quadrado é a saída de um neurônio oculto sobre o mesmo plano (laranja: alta, azul: baixa). Clique num deles para selecioná-lo.",
+    en:
+      "Each square is one hidden neuron's output over the same plane (orange: high, blue: low). Click one to step " +
+      "through its backprop at the current weights, on a point of the dataset where it is active.",
+    "pt-BR":
+      "Cada quadrado é a saída de um neurônio oculto sobre o mesmo plano (laranja: alta, azul: baixa). Clique num " +
+      "deles para acompanhar a retropropagação nele, com os pesos atuais, num ponto do conjunto de dados onde ele está ativo.",
   },
   selected: { en: "Selected: layer {layer}, neuron {neuron}", "pt-BR": "Selecionado: camada {layer}, neurônio {neuron}" },
+  close: { en: "Close the neuron's page", "pt-BR": "Fechar a página do neurônio" },
 });
 
 const CLASS_COLOURS = ["#f59322", "#0877bd", "#2ca02c"];
@@ -160,7 +165,41 @@ function select(canvas) {
     layer: playground.selected.layer + 1,
     neuron: playground.selected.neuron + 1,
   });
+  openNeuronPage(playground.selected).catch(showError);
 }
+
+let graphviz = null; // Graphviz compiled to WebAssembly (vendor/viz-global.js), loaded on the first neuron page
+
+function loadGraphviz() {
+  graphviz ||= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "vendor/viz-global.js";
+    script.onload = () => Viz.instance().then(resolve, reject);
+    script.onerror = () => reject(new Error("vendor/viz-global.js"));
+    document.head.append(script);
+  });
+  return graphviz;
+}
+
+// micrograd's own step-through page (micrograd.viz.to_html) of the neuron, at the current weights, in a frame.
+let latestPage = 0; // only the last neuron clicked gets its page shown
+
+async function openNeuronPage({ layer, neuron }) {
+  const request = ++latestPage;
+  const frame = document.getElementById("neuron-page");
+  frame.hidden = true;
+  const dot = await micrograd.call("web_playground", "neuron_dot", layer, neuron, pageLanguage());
+  const svg = (await loadGraphviz()).renderString(dot, { format: "svg" });
+  const page = await micrograd.call("web_playground", "neuron_page", svg);
+  if (request !== latestPage) return;
+  frame.srcdoc = page;
+  frame.hidden = false;
+  document.getElementById("close-neuron-page").hidden = false;
+}
+
+document.getElementById("close-neuron-page").addEventListener("click", (event) => {
+  event.target.hidden = document.getElementById("neuron-page").hidden = true;
+});
 
 function show(result) {
   playground.step = result.step;

@@ -2,15 +2,19 @@
 
 `reset(settings)` builds the data, the MLP and its optimizer; `train(steps)` runs that many training steps (the loop
 of micrograd.training.fit, replayed by its compiled StepGraph) and returns what the page draws. Every call answers
-JSON-able numbers, so the page only draws.
+JSON-able numbers, so the page only draws. A neuron's step-through page is micrograd.viz.to_html's, laid out by
+the browser's Graphviz (neuron_dot, then neuron_page).
 """
 
 import math
 import random
 
 from micrograd import datasets, optim
-from micrograd.layers import MLP
+from micrograd.autograd import Value, linear
+from micrograd.layers import ACTIVATIONS, MLP
 from micrograd.training import StepGraph, TrainingDiverged
+from micrograd.viz import to_html
+from micrograd.viz.page import page_dot
 
 DATASETS = {
     "moons": (datasets.make_moons, {"noise": 0.1}, 2),
@@ -109,3 +113,29 @@ def pictures():
                 for heat_map, output in zip(layer_maps, outputs):
                     heat_map.append(output)
     return {"grid": GRID, "boundary": boundary, "neurons": neurons, "full_accuracy": accuracy()}
+
+
+def neuron_dot(layer, index, language):
+    """The DOT text of one neuron's graph at the current weights, after backward() from the neuron's output, on the
+    first point of the dataset where gradients flow back to its weights (a relu at rest passes none: a page of zeros
+    teaches nothing), else on the last point. neuron_page then makes the page from the browser's layout."""
+    neuron = state["model"].layers[int(layer)].neurons[int(index)]
+    for point in state["X"]:
+        previous = float_forward(point)[int(layer) - 1] if int(layer) else point
+        # Copies of the weights: the page's backward() must not add into the model's gradients.
+        inputs, weights, bias = [Value(x) for x in previous], [Value(w.data) for w in neuron.w], Value(neuron.b.data)
+        out = linear(inputs, weights, bias)
+        if ACTIVATIONS[neuron.activation] is not None:
+            out = ACTIVATIONS[neuron.activation](out)
+        out.backward()
+        if any(w.grad != 0 for w in weights):
+            break
+    out.label = "out"
+    state["page"] = {"root": out, "parameters": [*weights, bias], "language": language}
+    return page_dot(out, parameters=[*weights, bias]).source
+
+
+def neuron_page(svg):
+    """The step-through page (micrograd.viz.to_html) of the graph neuron_dot gave, laid out as `svg` by the browser."""
+    page = state["page"]
+    return to_html(page["root"], parameters=page["parameters"], language=page["language"], svg=svg).html

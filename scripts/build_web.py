@@ -49,6 +49,7 @@ EDITOR_MODULES = [
     "@codemirror/lint",
     "@codemirror/search",
     "@codemirror/state",
+    "@codemirror/streamparser",
     "@codemirror/view",
     "@lezer/common",
     "@lezer/highlight",

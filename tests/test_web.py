@@ -62,13 +62,18 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # a page left mid-download resets its connection: not news
+        pass
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The pages built from this checkout (once per session), served on 127.0.0.1: the base URL."""
     out = tmp_path_factory.mktemp("web") / "play"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_web.py"), str(out)], check=True)
     handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -241,3 +246,47 @@ def test_the_playground_takes_its_settings_from_the_url_and_keeps_them_there(web
     assert web_browser.find_element("id", "train").text == "Treinar"
     Select(web_browser.find_element("name", "activation")).select_by_visible_text("relu")
     assert "activation=relu" in web_browser.current_url and "lang=pt-BR" in web_browser.current_url
+
+
+def cli_check(tmp_path, number, source):
+    """What `micrograd exercises check NUMBER` prints for `source` as the learner's file."""
+    (tmp_path / "micrograd_exercises.py").write_text(source, encoding="utf-8")
+    command = [sys.executable, "-m", "micrograd", "exercises", "check", str(number)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path).stdout.strip()
+
+
+def open_exercises(driver, url):
+    driver.get(url)
+    wait_for(driver, "return !!window.exercisesPage", 30)  # a module script: it runs after the page has loaded
+    driver.execute_async_script("exercisesPage.loaded.then(() => arguments[0]())")
+
+
+def check_in_page(driver, source):
+    return driver.execute_async_script(
+        """const [source, done] = arguments;
+        exercisesPage.setFile(source);
+        const shown = () => done(document.getElementById("message").textContent);
+        exercisesPage.check().then(shown, (e) => done(e.message));""",
+        source,
+    )
+
+
+def test_the_exercises_page_checks_with_the_clis_messages_and_keeps_progress_over_a_reload(web_browser, site, tmp_path):
+    open_exercises(web_browser, site + "exercises.html")
+    starter = web_browser.execute_script("return exercisesPage.view.state.doc.toString()")
+    from micrograd import exercises
+
+    assert starter == exercises.starter_source("en")
+    wrong = starter.replace('raise NotImplementedError("exercise 1: slope")', "return (f(x + h) - f(x)) / h")
+    right = starter.replace('raise NotImplementedError("exercise 1: slope")', "return (f(x + h) - f(x - h)) / (2 * h)")
+    assert wrong != starter != right
+    for source in (wrong, right):
+        assert check_in_page(web_browser, source) == cli_check(tmp_path, 1, source)
+    assert "passes" in cli_check(tmp_path, 1, right)
+
+    open_exercises(web_browser, site + "exercises.html")
+    assert web_browser.execute_script("return exercisesPage.view.state.doc.toString()") == right
+    assert (
+        web_browser.find_element("css selector", '#exercise-list li[data-number="1"]').get_attribute("class")
+        == "current passed"
+    )

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ WEB = ROOT / "web"
 NODE_MODULES = WEB / "node_modules"
 # The graphviz Python package (pure Python; Pyodide's core lacks it) builds the DOT text of the step-through pages.
 GRAPHVIZ_PYTHON = "graphviz==0.21"
+BROWSER_GRAPHVIZ = "viz-global.js"  # beside micrograd's page assets when installed (scripts/setup.sh); not in a wheel
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 # The editor's ES modules and what they import, as named in the pages' import map.
 EDITOR_MODULES = [
@@ -86,8 +88,16 @@ def build_wheels(out):
         subprocess.run([*download, GRAPHVIZ_PYTHON, "-d", tmp], check=True)
         wheels = sorted(Path(tmp).glob("*.whl"))
         for wheel in wheels:
-            shutil.copy(wheel, out / wheel.name)
+            copy_without(wheel, out / wheel.name, BROWSER_GRAPHVIZ)
         return [wheel.name for wheel in wheels]
+
+
+def copy_without(wheel, target, left_out):
+    """Copy a wheel leaving out the files named `left_out`: the pages have their own copy of Graphviz (vendor/)."""
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            if Path(item.filename).name != left_out:
+                copy.writestr(item, source.read(item))
 
 
 def module_entry(package):

@@ -60,3 +60,7 @@ if [[ ",$extras," == *",test,"* ]] && [ ! -d web/node_modules ]; then
         echo "npm is missing; the browser pages' tests need it. Install it with:  sudo apt-get install npm" >&2
     fi
 fi
+# Graphviz in WebAssembly beside the graph page's assets, so that to_html works where `dot` is missing (not committed).
+if [ -f web/node_modules/@viz-js/viz/dist/viz-global.js ]; then
+    cp web/node_modules/@viz-js/viz/dist/viz-global.js micrograd/viz/page_assets/viz-global.js
+fi

@@ -8,6 +8,7 @@ import ast
 import functools
 import http.server
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -290,3 +291,30 @@ def test_the_exercises_page_checks_with_the_clis_messages_and_keeps_progress_ove
         web_browser.find_element("css selector", '#exercise-list li[data-number="1"]').get_attribute("class")
         == "current passed"
     )
+
+
+def graph_page(tmp_path, name, path_variable):
+    """`micrograd graph ... --html NAME` run with PATH set to `path_variable`; the page's path."""
+    command = [str(Path(sys.executable).with_name("micrograd")), "graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3"]
+    command += ["c=1", "--html", name, "--out", name.replace(".html", ".svg")]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env={"PATH": path_variable})
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {name}" in result.stdout
+    return tmp_path / name
+
+
+def test_the_graph_page_lays_itself_out_where_dot_is_missing_with_the_same_boxes(web_browser, tmp_path):
+    with_dot = graph_page(tmp_path, "with_dot.html", os.environ["PATH"])
+    no_dot = str(tmp_path / "no-dot")  # a PATH where no `dot` is found
+    without_dot = graph_page(tmp_path, "without_dot.html", no_dot)
+    assert "Viz.instance()" in without_dot.read_text() and "Viz.instance()" not in with_dot.read_text()
+    boxes = {}
+    for page in (with_dot, without_dot):
+        web_browser.get(page.as_uri())
+        wait_for(web_browser, "return document.querySelectorAll('#graph g.node').length > 0", 30)
+        boxes[page.name] = web_browser.execute_script(
+            "return [...document.querySelectorAll('#graph g.node')].map((g) => g.textContent.trim().split(/\\s+/))"
+        )
+        assert web_browser.find_element("id", "step").text  # the page's script ran after the layout
+    assert boxes["with_dot.html"] == boxes["without_dot.html"]
+    assert len(boxes["with_dot.html"]) == 9  # a, b, c, a*b, a*b + c, its tanh, and the ovals *, + and tanh

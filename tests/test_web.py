@@ -131,6 +131,18 @@ def test_twenty_demo_steps_eager_and_compiled_print_what_cpython_prints(home):
     assert printed[1].count("eager") == printed[1].count("compiled") == 20
 
 
+def test_a_runnable_block_runs_its_edited_code_and_shows_what_it_printed(home):
+    output = home.find_element("css selector", ".mg-runnable .mg-output")
+    home.execute_script(
+        "const editor = document.querySelector('.mg-runnable .mg-code');"
+        "editor.value = editor.value.replace('Value(-4.0)', 'Value(-3.0)');"
+    )
+    home.find_element("css selector", ".mg-runnable .mg-run").click()
+    wait_for(home, "return document.querySelector('.mg-runnable .mg-output').textContent.includes('dg/db')", 30)
+    source = (ROOT / "examples" / "readme_example.py").read_text().replace("Value(-4.0)", "Value(-3.0)")
+    assert output.text == python_prints(source).strip()
+
+
 def test_an_exception_comes_back_as_its_one_line_message(home):
     assert run_in_page(home, "x = 1\nprint('before')\n1 / x.nope") == [
         "error",

@@ -9,12 +9,12 @@ const TEXT = translatePage({
   title: { en: "Exercises: write your own micrograd", "pt-BR": "Exercícios: escreva o seu próprio micrograd" },
   intro: {
     en:
-      "This is the file `micrograd exercises start` writes. Pick an exercise, write it where it says " +
-      "`raise NotImplementedError`, then press Check: the same checker as `micrograd exercises check N` answers. " +
+      "This is the file “micrograd exercises start” writes. Pick an exercise, write it where it says " +
+      "“raise NotImplementedError”, then press Check: the same checker as “micrograd exercises check N” answers. " +
       "Your file stays in this browser; Export saves it as micrograd_exercises.py, which the command also checks.",
     "pt-BR":
-      "Este é o arquivo que `micrograd exercises start` cria. Escolha um exercício, escreva-o onde está " +
-      "`raise NotImplementedError` e aperte Conferir: responde o mesmo verificador de `micrograd exercises check N`. " +
+      "Este é o arquivo que “micrograd exercises start” cria. Escolha um exercício, escreva-o onde está " +
+      "“raise NotImplementedError” e aperte Conferir: responde o mesmo verificador de “micrograd exercises check N”. " +
       "Seu arquivo fica neste navegador; Exportar o salva como micrograd_exercises.py, que o comando também confere.",
   },
   check: { en: "Check", "pt-BR": "Conferir" },

@@ -37,10 +37,10 @@ const SHARED_TEXT = {
   fileNote: {
     en:
       "You opened this page as a file: browsers refuse to run WebAssembly (and so Python) from file:// pages. " +
-      "Serve the folder instead: run `python -m http.server` in it, then open http://localhost:8000",
+      "Serve the folder instead: run “python -m http.server” in it, then open http://localhost:8000",
     "pt-BR":
       "Você abriu esta página como arquivo: os navegadores não rodam WebAssembly (e, portanto, o Python) em páginas " +
-      "file://. Sirva a pasta: rode `python -m http.server` dentro dela e abra http://localhost:8000",
+      "file://. Sirva a pasta: rode “python -m http.server” dentro dela e abra http://localhost:8000",
   },
   home: { en: "micrograd in the browser", "pt-BR": "micrograd no navegador" },
   playground: { en: "Playground", "pt-BR": "Playground" },

@@ -16,6 +16,12 @@ notebooks-pt:
 	@bash scripts/setup.sh notebooks
 	.venv/bin/python scripts/open_notebook.py notebooks/pt-BR/01-main.ipynb
 
+# The documentation site, both languages, into site/ (open site/index.html); offline, warnings are errors.
+.PHONY: docs
+docs:
+	@bash scripts/setup.sh docs
+	.venv/bin/python scripts/build_docs.py site
+
 test:
 	@bash scripts/setup.sh test
 	.venv/bin/ruff check .

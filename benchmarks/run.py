@@ -120,7 +120,7 @@ def measure(engines, sizes):
 def measure_compiled(ours_dir, sizes):
     """The demo step and the larger workload: {workload: {way: result}}, ways being eager, compiled with each backend,
     the hand-written floor and batched PyTorch (None when torch or numpy is missing). The original is not run on the
-    larger workload (see README: its recursive backward() cannot get through that graph)."""
+    larger workload (see docs/en/guide/speed.md: its recursive backward() cannot get through that graph)."""
     numpy_in, torch_in = numpy_dir(), have_torch()
     demo_points, steps, large = sizes["demo_points"], sizes["compiled_steps"], sizes["large"]
     points, width = large["points"], large["width"]

@@ -208,9 +208,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, order=1):
     """Check our derivatives of `f` at `inputs` against central finite differences; return True or raise.
 
     `inputs` is a list of numbers and `f` is called as `f(*values)`, as in `hessian`. Each derivative must satisfy
-    |ours - numeric| <= atol + rtol * |numeric|, where numeric is (f(x + eps) - f(x - eps)) / (2 eps) (the defaults are
-    PyTorch's). With `order=2` the second derivatives from `grad(..., create_graph=True)` are checked as well, against
-    central differences of the gradient. A disagreement raises GradcheckError naming the input(s) and both numbers.
+    `|ours - numeric| <= atol + rtol * |numeric|`, where numeric is `(f(x + eps) - f(x - eps)) / (2 eps)` (the
+    defaults are PyTorch's). With `order=2` the second derivatives from `grad(..., create_graph=True)` are checked as
+    well, against central differences of the gradient. A disagreement raises GradcheckError naming the input(s) and
+    both numbers.
 
     >>> gradcheck(lambda x, y: x * y.tanh(), [0.5, -1.0], order=2)
     True

@@ -46,6 +46,13 @@ def _check_number(name, x, low=0.0, high=math.inf, high_inclusive=True):
     return number
 
 
+def _check_bool(name, x):
+    """x if it is True or False, else TypeError: a file's "false" or null must not count as a flag's value."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{name} must be True or False, got {short_repr(x)}")
+    return x
+
+
 class Optimizer:
     """What SGD, Adam and AdamW share: the parameters, `lr`, `zero_grad()` and `state_dict()`."""
 
@@ -132,10 +139,12 @@ def _lerp(start, end, weight):
 class SGD(Optimizer):
     """Stochastic gradient descent, with PyTorch's momentum, dampening, Nesterov momentum and weight decay (L2).
 
-    For each parameter p with gradient g:   g += weight_decay * p;
-    with momentum: buf = g at the first step, then buf = momentum * buf + (1 - dampening) * g;
-                   g = g + momentum * buf (nesterov) or g = buf;
-    then:          p -= lr * g.
+    For each parameter p with gradient g::
+
+        g += weight_decay * p;
+        with momentum: buf = g at the first step, then buf = momentum * buf + (1 - dampening) * g;
+                       g = g + momentum * buf (nesterov) or g = buf;
+        then:          p -= lr * g.
     """
 
     hyperparameter_names = ("momentum", "dampening", "nesterov", "weight_decay")
@@ -145,7 +154,7 @@ class SGD(Optimizer):
         self.momentum = _check_number("momentum", momentum)
         self.dampening = _check_number("dampening", dampening, low=-math.inf)
         self.weight_decay = _check_number("weight_decay", weight_decay)
-        self.nesterov = bool(nesterov)
+        self.nesterov = _check_bool("nesterov", nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         self.momentum_buffer = None  # one number per parameter, after the first step with momentum
@@ -231,7 +240,7 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as PyTorch computes it: before the Adam update,
-    p *= 1 - lr * weight_decay (instead of adding weight_decay * p to the gradient)."""
+    `p *= 1 - lr * weight_decay` (instead of adding `weight_decay * p` to the gradient)."""
 
     _decoupled_weight_decay = True
 

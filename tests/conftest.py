@@ -55,12 +55,27 @@ def matches_torch():
     return assert_matches_torch
 
 
-def readme_example(section):
-    """(code, output): the first python block of the README's `section` and the output block after it."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    text = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
-    code, output = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
+def docs_page(path, language="en"):
+    """The text of a documentation page, e.g. docs_page("guide/compile.md"), from docs/en or docs/pt-BR."""
+    return (Path(__file__).resolve().parent.parent / "docs" / language / path).read_text()
+
+
+def docs_example(path):
+    """(code, output): the first python block of the documentation page at `path` and the output block after it."""
+    code, output = re.findall(r"```(?:python)?\n(.*?)```", docs_page(path), re.S)[:2]
     return code, output
+
+
+# Names a user may give a custom_op, each of which graphviz would read as markup if it reached DOT as it is.
+HOSTILE_OP_NAMES = [
+    '<<TABLE><TR><TD HREF="javascript:alert(1)">click</TD></TR></TABLE>>',  # an HTML-like label with a link
+    '<<IMG SRC="/etc/passwd"/>>',
+    "<b>bold</b>",
+    "ends in a backslash\\",
+    "\\N \\G \\l",  # graphviz's escapes: the node's name, the graph's name, a left-justified line
+    "&lt;&amp;",  # entities, which graphviz decodes
+    'a"b',
+]
 
 
 def run_micrograd(*args, cwd=None, env=None):

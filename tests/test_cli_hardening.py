@@ -13,7 +13,7 @@ from micrograd import load
 from micrograd.cli import main
 from micrograd.cli.outputs import StagedOutputs
 
-from conftest import run_micrograd
+from conftest import docs_page, run_micrograd
 
 ALL_OUTPUTS = ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html", "neuron.svg"]
 
@@ -168,6 +168,46 @@ def test_ctrl_c_prints_one_line_exits_130_and_leaves_the_old_outputs(previous_ru
     assert [path.name for path in previous_run.parent.iterdir()] == ["out"]
 
 
+# Loaded at start-up from PYTHONPATH: a real Ctrl-C (SIGINT) arrives just as Python imports the module INTERRUPT_AT.
+CTRL_C_DURING_AN_IMPORT = """
+import os, signal, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["INTERRUPT_AT"]:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+"""
+
+
+@pytest.mark.parametrize("module", ["micrograd.datasets", "micrograd.files", "micrograd.cli", "micrograd.cli.train"])
+@pytest.mark.parametrize("started_as", ["python -m micrograd", "micrograd"])
+def test_ctrl_c_while_the_command_imports_prints_one_line_and_exits_130(tmp_path, monkeypatch, module, started_as):
+    (tmp_path / "sitecustomize.py").write_text(CTRL_C_DURING_AN_IMPORT)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("INTERRUPT_AT", module)
+    # the installed script, as pip generated it from pyproject.toml's [project.scripts]
+    command = (
+        [sys.executable, "-m", "micrograd"]
+        if started_as != "micrograd"
+        else [Path(sys.executable).parent / "micrograd"]
+    )
+    result = subprocess.run([*command, "demo", "--out", tmp_path / "out"], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, one_line(result.stderr)) == (130, "", "micrograd: interrupted")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["sitecustomize.py"]
+
+
+def test_ctrl_c_while_a_program_imports_micrograd_stays_a_keyboard_interrupt(tmp_path, monkeypatch):
+    (tmp_path / "sitecustomize.py").write_text(CTRL_C_DURING_AN_IMPORT)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setenv("INTERRUPT_AT", "micrograd.files")
+    code = "try:\n    import micrograd\nexcept KeyboardInterrupt:\n    print('caught')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, "caught\n")
+
+
 def test_outputs_are_moved_into_place_only_by_publish(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -205,9 +245,9 @@ def test_an_argument_with_a_line_break_still_gives_a_one_line_error(args, tmp_pa
     assert one_line(err).startswith("micrograd")
 
 
-def test_the_readme_divergence_example_prints_what_the_readme_says(tmp_path):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", readme, re.M)
+def test_the_docs_divergence_example_prints_what_the_page_says(tmp_path):
+    page = docs_page("guide/command.md")
+    example = re.search(r"^\$ micrograd (train .*)\n(micrograd train: error: training diverged.*)$", page, re.M)
     command, error = example.groups()
     status, out, err = run_micrograd(*command.split(), cwd=tmp_path)
     assert status == 1 and one_line(err) == error

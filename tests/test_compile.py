@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import weakref
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -30,7 +29,7 @@ from micrograd.losses import binary_cross_entropy_with_logits, cross_entropy, hi
 from micrograd.nn import MLP
 from micrograd.optim import SGD
 
-from conftest import ours, run_example, same_float, theirs
+from conftest import docs_page, ours, run_example, same_float, theirs
 
 BACKENDS = ["python", "numpy"]
 
@@ -558,10 +557,8 @@ def test_the_numpy_backend_without_numpy_is_a_clear_error():
     assert "ImportError: compile(backend='numpy') needs numpy (pip install numpy)" in result.stderr
 
 
-def test_the_readme_examples_print_what_the_readme_says(tmp_path):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("\n## Compiled programs: `micrograd.compile`\n", 1)[1].split("\n## ", 1)[0]
-    examples = re.findall(r"```python\n(.*?)```\n\nprints\n\n```\n(.*?)```", section, re.S)
+def test_the_docs_examples_print_what_the_page_says(tmp_path):
+    examples = re.findall(r"```python\n(.*?)```\n\nprints\n\n```\n(.*?)```", docs_page("guide/compile.md"), re.S)
     assert len(examples) == 3
     for code, output in examples:
         assert run_example(code, tmp_path) == output

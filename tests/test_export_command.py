@@ -1,6 +1,8 @@
 """`micrograd export`, run as a process: the files it writes hold the model, and bad input is one line and status 2."""
 
+import os
 import random
+import stat
 import subprocess
 import sys
 
@@ -10,6 +12,7 @@ import pytest
 import torch
 
 import micrograd
+from micrograd.cli.export import TARGETS
 from micrograd.interop import to_torch
 from micrograd.nn import MLP
 from micrograd.optim import Adam
@@ -93,6 +96,31 @@ def test_bad_input_is_one_line_and_status_2(model_file, tmp_path, arguments, mes
     arguments = [str(model_file[0]) if a == "{model}" else a for a in arguments]
     assert message in one_line_error(export(*arguments, cwd=tmp_path))
     assert not (tmp_path / "m.onnx").exists() and not (tmp_path / "m.pt").exists()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_out_naming_the_model_itself_is_refused_and_the_model_kept(model_file, tmp_path, target):
+    original = tmp_path / "model.safetensors"
+    micrograd.save(micrograd.load(model_file[0])["model"], original)
+    before = original.read_bytes()
+    (tmp_path / "link.safetensors").symlink_to(original)
+    for out in (original, "link.safetensors"):
+        assert "is the model file itself" in one_line_error(
+            export(original, "--to", target, "--out", out, cwd=tmp_path)
+        )
+    assert original.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
+@pytest.mark.parametrize("target", TARGETS)
+def test_out_naming_a_device_or_a_fifo_is_refused_not_replaced(model_file, tmp_path, target):
+    os.mknod(tmp_path / "null.safetensors", stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a copy of /dev/null
+    os.mkfifo(tmp_path / "fifo.safetensors")
+    for out, kind in [("null.safetensors", "a character device"), ("fifo.safetensors", "a FIFO")]:
+        message = one_line_error(export(model_file[0], "--to", target, "--out", out, cwd=tmp_path))
+        assert f"is {kind}" in message and "refusing to replace it" in message
+    assert stat.S_ISCHR(os.lstat(tmp_path / "null.safetensors").st_mode)
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo.safetensors").st_mode)
 
 
 @pytest.mark.parametrize("target, package", [("torch", "torch"), ("onnx", "onnx")])

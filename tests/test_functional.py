@@ -12,6 +12,8 @@ import torch
 import micrograd
 from micrograd import Value, grad, hessian
 
+from conftest import docs_page
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -172,20 +174,19 @@ def test_detach_is_the_same_number_without_a_graph():
     assert x.grad == 4.0  # y counts as a constant
 
 
-# --- the README's section on all this
+# --- the documentation's page on all this
 
 
-def readme_examples():
-    """(code, expected output) for each Python block of the README section that is followed by the text it prints."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Beyond backprop", 1)[1].split("\n## ", 1)[0]
+def docs_examples():
+    """(code, expected output) for each Python block of the docs' page that is followed by the text it prints."""
+    section = docs_page("guide/gradients.md")
     pairs = re.findall(r"```python\n(.*?)```\n\nprints[^\n]*\n\n```\n(.*?)```", section, re.S)
     assert len(pairs) == 7
     return pairs
 
 
-@pytest.mark.parametrize("code, expected", readme_examples())
-def test_readme_examples_print_what_the_readme_says(code, expected, tmp_path):
+@pytest.mark.parametrize("code, expected", docs_examples())
+def test_docs_examples_print_what_the_page_says(code, expected, tmp_path):
     (tmp_path / "example.py").write_text(code)
     result = subprocess.run(
         [sys.executable, "example.py"],

@@ -16,6 +16,8 @@ from micrograd.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, bui
 from micrograd.cli.graph import add_arguments, run
 from micrograd.viz import page
 
+from conftest import docs_page, run_micrograd
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -135,6 +137,25 @@ def test_names_the_undefined_names(in_tmp, capsys):
     assert_refused(["open"], capsys, "undefined name open")
 
 
+def test_a_name_is_the_one_written_not_pythons_normalised_one(in_tmp):
+    """Python's parser reads ℕ as N; the command keeps the names the user wrote."""
+    status, out, err = run_micrograd("graph", "ℕ*2", "--set", "ℕ=3", cwd=in_tmp)
+    assert (status, err) == (0, "") and printed_numbers(out) == {"output": 6.0, "ℕ.grad": 2.0}
+    assert ">ℕ<" in (in_tmp / "graph.svg").read_text()
+    out = build("ℕ*N + 𝐚", {name: Value(x, label=name) for name, x in [("ℕ", 2.0), ("N", 3.0), ("𝐚", 0.5)]})
+    assert out.data == 6.5
+
+
+def test_names_that_only_python_would_confuse_are_refused_naming_the_written_one(in_tmp, capsys):
+    assert_refused(["ℕ*2", "--set", "N=3"], capsys, "undefined name ℕ")
+    assert_refused(["ﬁ + fi", "--set", "fi=1"], capsys, "undefined name ﬁ")
+
+
+def test_a_name_written_with_a_combining_accent_is_the_same_name(in_tmp, capsys):
+    assert main(["e\u0301 * 2", "--set", "\u00e9=3"]) == 0  # é as e + combining acute, and as one code point
+    assert printed_numbers(capsys.readouterr().out) == {"output": 6.0, "\u00e9.grad": 2.0}
+
+
 @pytest.mark.parametrize(
     "expression",
     [
@@ -188,9 +209,9 @@ def test_without_the_dot_program_prints_the_numbers_then_says_how_to_install_it(
     assert list(in_tmp.iterdir()) == []
 
 
-def test_the_readme_refusal_example_prints_what_the_readme_says(in_tmp):
-    readme = (ROOT / "README.md").read_text()
-    command, error = re.search(r"^\$ micrograd graph (.*)\n(micrograd graph: error: .*)$", readme, re.M).groups()
+def test_the_docs_refusal_example_prints_what_the_page_says(in_tmp):
+    page = docs_page("guide/pictures.md")
+    command, error = re.search(r"^\$ micrograd graph (.*)\n(micrograd graph: error: .*)$", page, re.M).groups()
     expression, rest = re.match(r'"([^"]*)" (.*)', command).groups()
     result = subprocess.run(
         [sys.executable, "-m", "micrograd", "graph", expression, *rest.split()], capture_output=True, text=True

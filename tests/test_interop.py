@@ -4,7 +4,6 @@ import random
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import onnx
@@ -20,7 +19,7 @@ from micrograd.interop import from_torch, from_torch_optimizer, to_onnx, to_torc
 from micrograd.layers import MLP
 from micrograd.optim import SGD, Adam, AdamW
 
-from conftest import run_example
+from conftest import docs_page, run_example
 
 nn = torch.nn
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear"]
@@ -364,20 +363,19 @@ def test_torch_layout_lists_every_parameter_once():
     assert [shape for _, shape, _ in layout] == [[4, 3], [4], [5, 4], [5], [2, 5], [2]]
 
 
-# --- the README's section
+# --- the documentation's page
 
 
-def readme_examples():
-    """(code, expected output) for each Python block of the README's hand-over section, in order."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("\n## When you outgrow micrograd\n", 1)[1].split("\n## ", 1)[0]
+def docs_examples():
+    """(code, expected output) for each Python block of the docs' hand-over page, in order."""
+    section = docs_page("guide/handover.md")
     pairs = re.findall(r"```python\n(.*?)```\n\nprints[^\n]*\n\n```\n(.*?)```", section, re.S)
     assert len(pairs) == 4
     return pairs
 
 
-def test_the_readme_examples_print_what_the_readme_says_the_last_without_micrograd(tmp_path):
-    *with_micrograd, (torch_only, torch_output) = readme_examples()
+def test_the_docs_examples_print_what_the_page_says_the_last_without_micrograd(tmp_path):
+    *with_micrograd, (torch_only, torch_output) = docs_examples()
     for code, expected in with_micrograd:
         assert run_example(code, tmp_path) == expected
     hidden = 'import sys\nsys.modules["micrograd"] = None  # as if micrograd were not installed\n'

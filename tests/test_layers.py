@@ -11,7 +11,7 @@ import torch
 from micrograd import Value, nn
 from micrograd.layers import MLP, Layer, Module, Neuron
 
-from conftest import readme_example, run_example
+from conftest import docs_example, run_example
 
 
 def test_the_original_import_path_gives_the_same_classes():
@@ -240,6 +240,6 @@ def test_load_state_dict_needs_a_dict():
         MLP(2, [1]).load_state_dict([1.0, 2.0, 3.0])
 
 
-def test_the_readme_example_prints_what_the_readme_says(tmp_path):
-    code, output = readme_example("Neural networks")
+def test_the_docs_example_prints_what_the_page_says(tmp_path):
+    code, output = docs_example("guide/nn.md")
     assert run_example(code, tmp_path) == output

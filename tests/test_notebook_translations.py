@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from test_notebooks import FOLDER, texts
 
-ENGLISH = sorted(FOLDER.glob("*.ipynb"))
+ENGLISH = sorted(FOLDER.glob("*.ipynb")) + sorted(FOLDER.glob("solutions/*.ipynb"))
 PORTUGUESE = FOLDER / "pt-BR"
 
 
@@ -49,7 +49,7 @@ def numbers(shown):
 
 
 def twins():
-    return [(path, PORTUGUESE / path.name) for path in ENGLISH]
+    return [(path, PORTUGUESE / path.relative_to(FOLDER)) for path in ENGLISH]
 
 
 def test_program_ignores_comments_and_the_text_of_strings_but_not_the_code():
@@ -60,7 +60,8 @@ def test_program_ignores_comments_and_the_text_of_strings_but_not_the_code():
 
 
 def test_every_notebook_has_a_portuguese_twin_and_no_twin_is_orphaned():
-    assert {path.name for path in ENGLISH} == {path.name for path in PORTUGUESE.glob("*.ipynb")}
+    translated = [*PORTUGUESE.glob("*.ipynb"), *PORTUGUESE.glob("solutions/*.ipynb")]
+    assert {path.relative_to(FOLDER) for path in ENGLISH} == {path.relative_to(PORTUGUESE) for path in translated}
 
 
 @pytest.mark.parametrize("english, portuguese", twins(), ids=lambda path: path.name)

@@ -16,6 +16,10 @@ from nbclient import NotebookClient
 
 FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb")) + sorted(FOLDER.glob("pt-BR/*.ipynb"))  # English, then the translations
+# A student's notebook is blank (a stub where each exercise goes); its solved twin in solutions/ is for the teacher.
+STUDENT_NOTEBOOKS = [FOLDER / "02-exercises.ipynb", FOLDER / "pt-BR/02-exercises.ipynb"]
+SOLVED_NOTEBOOKS = [path.parent / "solutions" / path.name for path in STUDENT_NOTEBOOKS]
+RUN_AS_THEY_ARE = [path for path in NOTEBOOKS if path not in STUDENT_NOTEBOOKS]
 WHAT_YOU_WILL_LEARN = ("you will learn", "você vai aprender")
 PICTURES = ("image/svg+xml", "image/png")
 NEED_PYTORCH = [path for path in NOTEBOOKS if "import torch" in path.read_text()]
@@ -76,13 +80,30 @@ def test_there_are_notebooks_to_check():
     assert {path.name for path in NOTEBOOKS} >= {"01-main.ipynb", "03-training.ipynb", "04-gradients.ipynb"}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
+@pytest.mark.parametrize("path", RUN_AS_THEY_ARE, ids=lambda path: str(path.relative_to(FOLDER)))
 def test_notebook_runs_and_its_committed_outputs_are_current(path):
     committed = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in committed.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code_cells), "the notebook is committed with its outputs"
     executed = execute(path)  # fails on any error in any cell
     assert texts(executed) == texts(committed), "refresh the outputs: .venv/bin/python tests/test_notebooks.py"
+
+
+@pytest.mark.parametrize(
+    "student, solved", list(zip(STUDENT_NOTEBOOKS, SOLVED_NOTEBOOKS)), ids=lambda path: path.parent.name
+)
+def test_a_student_notebook_filled_in_with_the_solutions_runs_and_shows_the_solved_outputs(student, solved, tmp_path):
+    blank, answers = nbformat.read(student, as_version=4), nbformat.read(solved, as_version=4)
+    assert [c.cell_type for c in blank.cells] == [c.cell_type for c in answers.cells]
+    assert not any(cell.get("outputs") for cell in blank.cells), "a student's notebook is committed blank"
+    for mine, ours in zip(blank.cells, answers.cells):
+        if mine.source != ours.source:  # an exercise: a stub, or (find the bug) the solution with one line changed
+            changed = set(mine.source.splitlines()) ^ set(ours.source.splitlines())
+            assert mine.cell_type == "code" and ("raise NotImplementedError" in mine.source or len(changed) == 2)
+            mine.source = ours.source
+    nbformat.write(blank, tmp_path / student.name)
+    executed = execute(tmp_path / student.name)  # fails on any error in any cell
+    assert texts(executed) == texts(answers), "refresh the outputs: .venv/bin/python tests/test_notebooks.py SOLVED"
 
 
 def test_the_notebooks_that_compare_with_pytorch_are_found():
@@ -98,7 +119,7 @@ def test_notebook_runs_without_pytorch_and_says_so_in_one_line(path, tmp_path):
     assert len(about_pytorch) == 1 and any(words in about_pytorch[0] for words in PYTORCH_MISSING)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
+@pytest.mark.parametrize("path", RUN_AS_THEY_ARE + SOLVED_NOTEBOOKS, ids=lambda path: str(path.relative_to(FOLDER)))
 def test_notebook_opens_with_what_the_reader_will_learn_and_ends_with_a_picture(path):
     notebook = nbformat.read(path, as_version=4)
     assert notebook.cells[0].cell_type == "markdown"
@@ -108,6 +129,6 @@ def test_notebook_opens_with_what_the_reader_will_learn_and_ends_with_a_picture(
 
 
 if __name__ == "__main__":
-    for path in sys.argv[1:] or NOTEBOOKS:
+    for path in sys.argv[1:] or RUN_AS_THEY_ARE + SOLVED_NOTEBOOKS:
         nbformat.write(execute(Path(path)), path)
         print(f"executed and saved {path}")

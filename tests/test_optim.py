@@ -12,7 +12,7 @@ from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
 
-from conftest import readme_example, run_example
+from conftest import docs_example, run_example
 
 STEPS = 40
 INPUTS = [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.2], [1.5, 0.1, -0.7], [-1.1, -0.4, 0.3], [0.2, 0.9, -1.3], [0.0, 0.4, 0.6]]
@@ -278,6 +278,6 @@ def test_non_value_parameters_and_non_number_hyperparameters_raise_type_error():
         Adam([Value(1.0)], lr="0.1")
 
 
-def test_the_readme_training_example_prints_what_the_readme_says(tmp_path):
-    code, output = readme_example("Training: losses, optimizers, datasets")
+def test_the_docs_training_example_prints_what_the_page_says(tmp_path):
+    code, output = docs_example("guide/training.md")
     assert run_example(code, tmp_path) == output

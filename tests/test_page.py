@@ -23,9 +23,10 @@ from micrograd import Value, custom_op, linear, losses
 from micrograd import sum as value_sum
 from micrograd.cli.train import lecture_neuron
 from micrograd.viz import draw_dot, show, to_html, trace
+from micrograd.viz.dot import box_number
 from micrograd.viz.page import GraphPage
 
-from conftest import run_example, same_float
+from conftest import HOSTILE_OP_NAMES, docs_page, run_example, same_float
 
 ROOT = Path(__file__).resolve().parent.parent
 BOX_FIELDS = ("data", "grad")
@@ -326,6 +327,18 @@ def test_a_label_is_text_and_runs_nothing(open_page):
     assert driver.title == "micrograd: " + out.label
 
 
+def test_a_custom_op_name_is_text_on_the_page_and_links_or_loads_nothing(open_page):
+    x = Value(1.0, label="x")
+    outputs = [custom_op(name, lambda x: 2 * x, lambda x: 2.0)(x) for name in HOSTILE_OP_NAMES]
+    driver = open_page(value_sum(outputs))  # a name ending in a backslash no longer breaks `dot`
+    assert driver.execute_script("return document.querySelectorAll('a, img, image, [href]').length") == 0
+    drawn = driver.execute_script(
+        "return [...document.querySelectorAll('#graph g.node')].filter(g => g.querySelector('ellipse'))"
+        ".map(g => [...g.querySelectorAll('text')].map(t => t.textContent).join(''))"  # the op ovals' texts
+    )
+    assert set(HOSTILE_OP_NAMES) <= set(drawn)
+
+
 # --- Editing a leaf: the page's op table against Python's engine
 
 
@@ -467,6 +480,69 @@ def test_typing_something_that_is_not_a_number_changes_nothing(open_page):
     edit(driver, "a", "two")
     assert text(driver, "edit-message") == "\"'two'\" is not a number"
     assert_page_matches(driver, out, rel=0)
+
+
+def python_numbers_grid():
+    """Floats where JavaScript's own formatting differs from Python's: ties (odd multiples of 2 ** -k), the switches
+    to scientific notation (1e-05, 1e+16), the ends of the float range, and random floats of every size."""
+    rng = random.Random(21)
+    grid = [
+        0.0,
+        -0.0,
+        math.inf,
+        -math.inf,
+        math.nan,
+        1e16,
+        1e-05,
+        1e-4,
+        1e15,
+        1e21,
+        1e22,
+        5e-324,
+        1.7976931348623157e308,
+    ]
+    grid += [k / 2**n for n in (1, 3, 5, 8) for k in range(-40, 40, 3)]  # 0.03125 is 1 / 2 ** 5
+    grid += [9.5, 99.995, 12345.0, 2.5e-7, 0.1, 1 / 3]
+    grid += [rng.choice((-1, 1)) * rng.random() * 10.0 ** rng.randint(-320, 307) for _ in range(300)]
+    return grid
+
+
+def test_the_page_writes_numbers_exactly_as_python_does(open_page):
+    driver = open_page(readme_graph())
+    grid = python_numbers_grid()
+    formats = [(places, style) for places in (0, 2, 4) for style in "fe"]
+    page = driver.execute_script(
+        "const [numbers, formats] = arguments; return numbers.map(Number).map(x => "
+        "[pythonRepr(x), boxNumber(x), ...formats.map(([p, s]) => pythonFormat(x, p, s))])",
+        [repr(x).replace("inf", "Infinity").replace("nan", "NaN") for x in grid],
+        formats,
+    )
+    python = [[repr(x), box_number(x), *(format(x, f".{p}{style}") for p, style in formats)] for x in grid]
+    assert page == python
+
+
+def test_labels_and_leaf_values_show_as_in_python(open_page):
+    small, large = Value(1e-05, label="&lt;&amp;"), Value(1e16, label="two\nlines")
+    tie = Value(0.03125, label="t")
+    out = small * large + tie
+    out.backward()
+    driver = open_page(out)
+    rows = driver.execute_script(
+        "return [...document.querySelectorAll('#values tbody tr')].map(r => [r.cells[0].innerText, "
+        "r.cells[2].querySelector('input') ? r.cells[2].querySelector('input').value : r.cells[2].textContent])"
+    )
+    assert {name: data for name, data in rows if name in ("&lt;&amp;", "two\nlines", "t")} == {
+        "&lt;&amp;": "1e-05",
+        "two\nlines": "1e+16",
+        "t": "0.03125",
+    }
+    boxes = [t.text for t in driver.find_elements(By.CSS_SELECTOR, "#graph g.node text")]
+    assert "data 0.0312" in boxes and "&lt;&amp;" in boxes and "two" in boxes and "lines" in boxes
+    field = driver.find_element(By.CSS_SELECTOR, '#values input[aria-label="t"]')
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("1_000", Keys.ENTER)  # float("1_000") is 1000.0
+    assert text(driver, "edit-message") == "Recomputed with t = 1000.0."
+    assert [data for data, _ in shown(driver)][0] == 1e-05 * 1e16 + 1000.0
 
 
 # --- Jupyter, the commands, the package
@@ -645,13 +721,13 @@ def test_the_package_ships_the_page_assets(tmp_path):
     assert {f"micrograd/viz/page_assets/{name}" for name in ("page.html", "page.css", "page.js")} <= names
 
 
-def test_readme_example_writes_the_page_and_prints_what_the_readme_says(open_page, browser, tmp_path):
-    section = (ROOT / "README.md").read_text().split("\n### The interactive page: watch backprop happen\n")[1]
+def test_docs_example_writes_the_page_and_prints_what_the_page_says(open_page, browser, tmp_path):
+    section = docs_page("guide/pictures.md").split("\n## The interactive page: watch backprop happen\n")[1]
     code, output = re.findall(r"```(?:python)?\n(.*?)```", section, re.S)[:2]
     assert run_example(code, tmp_path) == output
     open_page(readme_graph())  # for the checks of console errors and requests afterwards
     browser.get((tmp_path / "graph.html").as_uri())
-    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the README says to click first
+    assert browser.find_element(By.ID, "run-backward").is_displayed()  # what the docs say to click first
 
 
 def test_the_modules_docstring_example_runs():

@@ -171,6 +171,13 @@ def test_malformed_files_raise_value_error_saying_what_is_wrong(saved, change, m
         micrograd.load(saved)
 
 
+def test_a_file_declaring_more_layers_than_it_holds_fails_before_building_any(saved, monkeypatch):
+    write(saved, *with_architecture(nouts=[1] * 400_000)(*header_and_data(saved)))
+    monkeypatch.setattr("micrograd.files.description.MLP", lambda *args, **kwargs: pytest.fail("built an MLP"))
+    with pytest.raises(ValueError, match="it has no tensor '6.weight'"):
+        micrograd.load(saved)
+
+
 def test_overlapping_tensors_are_rejected(saved):
     header, data = header_and_data(saved)
     header["0.bias"]["data_offsets"], header["2.bias"]["data_offsets"] = [64, 96], [64, 88]

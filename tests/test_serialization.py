@@ -7,6 +7,7 @@ import os
 import pickle
 import random
 import re
+import stat
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from micrograd.layers import MLP
 from micrograd.losses import mse_loss
 from micrograd.optim import SGD, Adam, AdamW
 
-from conftest import readme_example, run_example
+from conftest import docs_example, run_example
 
 INPUTS = [[0.5, -1.0], [1.5, 0.25], [-0.7, 0.3]]
 TARGETS = [1.0, -1.0, 0.5]
@@ -190,6 +191,43 @@ def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path):
     assert os.listdir(tmp_path) == [directory.name] and os.listdir(directory) == []
 
 
+def special_files(tmp_path):
+    """A copy of /dev/null and of /dev/full (character devices 1:3 and 1:7), a FIFO, and a symlink to a device, made
+    in tmp_path (mknod needs root, as in containers: exactly where replacing /dev/null would do harm)."""
+    os.mknod(tmp_path / "null.json", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    os.mknod(tmp_path / "full.json", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "link.json").symlink_to(tmp_path / "null.json")
+    return {
+        "null.json": "a character device",
+        "full.json": "a character device",
+        "fifo.json": "a FIFO (named pipe)",
+        "link.json": "a character device",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
+def test_save_refuses_to_replace_a_device_a_fifo_or_a_link_to_one(tmp_path):
+    kinds = special_files(tmp_path)
+    before = {name: os.lstat(tmp_path / name) for name in kinds}
+    for name, kind in kinds.items():
+        with pytest.raises(FileExistsError, match=f"is {re.escape(kind)}, not a regular file") as error:
+            micrograd.save(trained_model(steps=0)[0], tmp_path / name)
+        assert error.value.filename == str(tmp_path / name)
+    after = {name: os.lstat(tmp_path / name) for name in kinds}
+    assert {n: (s.st_mode, s.st_rdev, s.st_ino) for n, s in after.items()} == {
+        n: (s.st_mode, s.st_rdev, s.st_ino) for n, s in before.items()
+    }
+    assert sorted(os.listdir(tmp_path)) == sorted(kinds)  # no temporary file left
+
+
+def test_save_takes_a_bytes_path_like_load(tmp_path):
+    model, _ = trained_model(steps=0)
+    for name in ("m.json", "m.safetensors"):
+        micrograd.save(model, os.fsencode(tmp_path / name))
+        assert micrograd.load(os.fsencode(tmp_path / name)).state_dict() == model.state_dict()
+
+
 def test_write_atomically_takes_bytes_or_text(tmp_path):
     write_atomically(tmp_path / "b.bin", b"\x00\xff")
     write_atomically(tmp_path / "t.txt", "é")
@@ -284,6 +322,28 @@ def test_malformed_documents_raise_value_error_saying_what_is_wrong(saved, messa
     path, document = saved
     path.write_text(json.dumps(mutated(document, change)))
     with pytest.raises(ValueError, match=f"is not a micrograd model file: .*{_escape(message)}"):
+        micrograd.load(path)
+
+
+@pytest.mark.parametrize("nesterov", ["false", "true", None, [], 0, 1, "nan", {}])
+def test_a_flag_that_is_not_a_json_boolean_is_rejected(tmp_path, nesterov):
+    """SGD's nesterov is true or false: "false" must not load as True (nor null, 0 or [] as False)."""
+    model, optimizer = trained_model(optimizer_class=lambda params, lr: SGD(params, lr, momentum=0.9, nesterov=True))
+    path = tmp_path / "checkpoint.json"
+    micrograd.save({"model": model, "optimizer": optimizer}, path)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps(mutated(document, set_path(("optimizer", "hyperparameters", "nesterov"), nesterov))))
+    with pytest.raises(ValueError, match="nesterov must be True or False, got "):
+        micrograd.load(path)
+
+
+def test_a_file_declaring_more_layers_than_it_holds_fails_before_building_any(saved, monkeypatch):
+    """400,000 one-neuron layers is within the parameter limit, but a file of 1 MB cannot hold their weights."""
+    path, document = saved
+    nouts = [1] * 400_000
+    path.write_text(json.dumps(mutated(document, set_path(("model", "nouts"), nouts))))
+    monkeypatch.setattr("micrograd.files.description.MLP", lambda *args, **kwargs: pytest.fail("built an MLP"))
+    with pytest.raises(ValueError, match="state_dict is missing key 'layers.3.neurons.0.w'"):
         micrograd.load(path)
 
 
@@ -444,7 +504,7 @@ def test_random_bytes_raise_value_error(tmp_path_factory, content):
         micrograd.load(path)
 
 
-def test_the_readme_example_prints_what_the_readme_says(tmp_path):
-    code, output = readme_example("Saving and loading")
+def test_the_docs_example_prints_what_the_page_says(tmp_path):
+    code, output = docs_example("guide/files.md")
     assert run_example(code, tmp_path) == output
     assert (tmp_path / "model.json").exists() and (tmp_path / "checkpoint.json").exists()

@@ -7,15 +7,18 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import graphviz
 import pytest
 
-from micrograd import Value, linear
+from micrograd import Value, custom_op, linear
 from micrograd import sum as value_sum
 from micrograd.layers import MLP
 from micrograd.viz import INPUT_COLOR, NOT_FINITE_COLOR, PARAMETER_COLOR, draw_dot, trace
 from micrograd.viz.dot import box_number, value_names
+
+from conftest import HOSTILE_OP_NAMES, docs_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,6 +211,48 @@ def test_labels_with_record_syntax_are_shown_literally():
     assert "a{b}|&lt;c&gt;&quot;d\\e" in svg
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn_texts(svg, node_name):
+    """The lines of text that the SVG draws for the DOT node `node_name`."""
+    for group in ElementTree.fromstring(svg).iter(SVG + "g"):
+        title = group.find(SVG + "title")
+        if title is not None and title.text == node_name:
+            return [text.text for text in group.iter(SVG + "text")]
+    raise AssertionError(f"no node {node_name} in the SVG")
+
+
+@pytest.mark.parametrize("name", HOSTILE_OP_NAMES)
+def test_a_custom_op_name_is_drawn_as_text_never_as_markup(name):
+    out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="x"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == [name]
+    assert not re.search(r"<(a|image)\b|href", svg)
+
+
+def test_characters_that_an_svg_cannot_hold_are_drawn_as_python_writes_them():
+    out = custom_op("op\x00\ufffe", lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label="a\x01b\ud800"))
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v0op") == ["op\\x00\\ufffe"] and drawn_texts(svg, "v1")[0] == "a\\x01b\\ud800"
+
+
+def test_random_op_names_and_labels_always_give_a_well_formed_svg_without_markup():
+    rng = random.Random(21)
+    alphabet = "<>&\"'\\{}|[]; =\n\t\r NGTHEl#abc019\x00\x01\x7f\x85\xa0\u2028\u200b\ufeff\ufffe\U0001f600"
+    for _ in range(40):
+        name, label = ("".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(2))
+        out = custom_op(name, lambda x: 2 * x, lambda x: 2.0)(Value(1.0, label=label))
+        svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+        ElementTree.fromstring(svg)  # raises unless well-formed
+        assert not re.search(r"<(a|image)\b|href", svg)
+
+
+def test_a_label_keeps_its_entities_and_line_breaks_in_the_picture():
+    svg = draw_dot(Value(1.0, label="&lt;&amp;") * Value(2.0, label="two\nlines")).pipe(format="svg", encoding="utf-8")
+    assert drawn_texts(svg, "v1")[0] == "&lt;&amp;" and drawn_texts(svg, "v2")[:2] == ["two", "lines"]
+
+
 # --- rendering
 
 
@@ -304,13 +349,11 @@ def test_max_nodes_must_be_a_positive_int(bad):
 # --- documentation
 
 
-def test_the_committed_readme_picture_is_what_the_documented_command_draws(tmp_path):
-    readme = (ROOT / "README.md").read_text()
-    command = re.search(
-        r"^(?:python -m micrograd\.graph_command|micrograd graph) (.*) --out docs/graph\.svg$", readme, re.M
-    )
-    assert command, "the README documents the command that draws docs/graph.svg"
-    assert "![" in readme and "(docs/graph.svg)" in readme
+def test_the_committed_picture_is_what_the_documented_command_draws(tmp_path):
+    page = docs_page("guide/pictures.md")
+    command = re.search(r"^micrograd graph (.*) --out docs/graph\.svg$", page, re.M)
+    assert command, "the docs' page on pictures documents the command that draws docs/graph.svg"
+    assert "![" in page and "(../../graph.svg)" in page
     arguments = re.findall(r'"[^"]*"|\S+', command.group(1))
     arguments = [argument.strip('"') for argument in arguments]
     fresh = tmp_path / "graph.svg"
@@ -320,7 +363,7 @@ def test_the_committed_readme_picture_is_what_the_documented_command_draws(tmp_p
         text=True,
         check=True,
     )
-    assert result.stdout.replace(str(fresh), "docs/graph.svg") in readme  # what the README says it prints
+    assert result.stdout.replace(str(fresh), "docs/graph.svg") in page  # what the page says it prints
 
     def texts(svg):  # what the picture says; the layout's coordinates may differ between Graphviz versions
         return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
@@ -329,9 +372,9 @@ def test_the_committed_readme_picture_is_what_the_documented_command_draws(tmp_p
     assert "data 0.9993" in texts(fresh.read_text())
 
 
-def test_the_readme_python_example_draws_a_png(tmp_path, monkeypatch, capsys):
-    readme = (ROOT / "README.md").read_text()
-    example = next(block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "draw_dot" in block)
+def test_the_docs_python_example_draws_a_png(tmp_path, monkeypatch, capsys):
+    page = docs_page("guide/pictures.md")
+    example = next(block for block in re.findall(r"```python\n(.*?)```", page, re.S) if "draw_dot" in block)
     monkeypatch.chdir(tmp_path)
     exec(example, {})
     assert (tmp_path / "graph.png").read_bytes().startswith(b"\x89PNG")
@@ -339,7 +382,7 @@ def test_the_readme_python_example_draws_a_png(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out == "digraph {\n"
 
 
-def test_the_portuguese_readme_is_linked_both_ways_and_has_the_same_code_and_sections():
+def test_the_portuguese_readme_is_linked_both_ways_and_has_the_same_sections():
     english = (ROOT / "README.md").read_text()
     portuguese = (ROOT / "README.pt-BR.md").read_text()
     assert "(README.pt-BR.md)" in english.split("\n## ")[0]
@@ -351,7 +394,7 @@ def test_the_portuguese_readme_is_linked_both_ways_and_has_the_same_code_and_sec
     def heading_levels(text):
         return re.findall(r"^(#+) ", text, re.M)
 
-    assert code_blocks(portuguese) == code_blocks(english)
+    assert len(code_blocks(portuguese)) == len(code_blocks(english))  # the commands differ: --lang pt, notebooks-pt
     assert heading_levels(portuguese) == heading_levels(english)
 
 

@@ -120,8 +120,8 @@ def home(web_browser, site):
     return web_browser
 
 
-def test_the_readme_example_prints_what_cpython_prints(home):
-    source = (ROOT / "examples" / "readme_example.py").read_text()
+def test_the_usage_example_prints_what_cpython_prints(home):
+    source = (ROOT / "examples" / "usage.py").read_text()
     assert run_in_page(home, source) == ["printed", python_prints(source)]
 
 
@@ -139,7 +139,7 @@ def test_a_runnable_block_runs_its_edited_code_and_shows_what_it_printed(home):
     )
     home.find_element("css selector", ".mg-runnable .mg-run").click()
     wait_for(home, "return document.querySelector('.mg-runnable .mg-output').textContent.includes('dg/db')", 30)
-    source = (ROOT / "examples" / "readme_example.py").read_text().replace("Value(-4.0)", "Value(-3.0)")
+    source = (ROOT / "examples" / "usage.py").read_text().replace("Value(-4.0)", "Value(-3.0)")
     assert output.text == python_prints(source).strip()
 
 

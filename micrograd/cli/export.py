@@ -5,10 +5,12 @@
     micrograd export model.json --to safetensors --out model.safetensors
 
 MODEL is a file written by micrograd.save (.json or .safetensors; a checkpoint's optimizer is left out). Errors (a
-missing or malformed file, a missing package) are one line on stderr and exit status 2.
+missing or malformed file, a missing package, --out naming MODEL itself or a device, FIFO or directory) are one line on
+stderr and exit status 2.
 """
 
 import io
+import os
 from pathlib import Path
 
 from micrograd.files import is_safetensors, load, save
@@ -35,6 +37,8 @@ def run(args):
         if args.target == "safetensors" and not is_safetensors(args.out):
             raise ValueError(f"--out {args.out} must end in .safetensors: micrograd.load tells the format by it")
         model = load(args.model)
+        if args.out.exists() and os.path.samefile(args.model, args.out):
+            raise ValueError(f"--out {args.out} is the model file itself; write the export to another file")
         if isinstance(model, dict):  # a checkpoint: the optimizer stays behind
             model = model["model"]
         description = EXPORTERS[args.target](model, args.out, args.dtype or "float64")

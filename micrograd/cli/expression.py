@@ -1,6 +1,7 @@
 """Arithmetic on Values from a string such as "(a*b + c).tanh()": parsed with Python's `ast`, never evaluated.
 
-Only these are accepted: numbers, names of the given variables, + - * / **, unary minus, and calls without arguments
+Only these are accepted: numbers, names of the given variables (as written: Python's parser would read ℕ as N and
+𝐚 as a, we keep them apart, comparing names in Unicode's NFC form), + - * / **, unary minus, and calls without arguments
 of the engine's methods (`.relu()`, `.tanh()`, `.sigmoid()`, `.exp()`, `.log()`). Anything else — attributes,
 subscripts, other calls, lambdas, strings... — is an ExpressionError, and so is an expression that is too long or
 nested too deeply (more than MAX_DEPTH levels of parentheses, or of operators and calls), before Python's parser or
@@ -14,6 +15,7 @@ our evaluation could run out of stack.
 
 import ast
 import operator
+import unicodedata
 import warnings
 
 from micrograd.autograd import Value
@@ -45,15 +47,16 @@ def build(text, variables):
     if not text.strip():
         raise ExpressionError("the expression is empty")
     _check_parentheses(text)
+    source = text.strip()
     try:
         with warnings.catch_warnings():  # e.g. "1if a else 2" warns "invalid decimal literal"; we refuse it anyway
             warnings.simplefilter("ignore")
-            tree = ast.parse(text.strip(), mode="eval")
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as error:  # also Python's own "too many nested parentheses"
         raise ExpressionError(f"invalid syntax: {error.msg}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError(TOO_DEEP) from None
-    names = _check(tree.body)
+    names = _check(tree.body, source)
     undefined = [name for name in names if name not in variables]
     if undefined:
         listed = ", ".join(undefined)
@@ -76,8 +79,9 @@ def _check_parentheses(text):
             depth -= 1
 
 
-def _check(tree):
+def _check(tree, source):
     """The names the expression uses, in order of first appearance, after checking that it uses only what we allow.
+    Each name becomes the one written in `source` (see name_as_written).
 
     Iterative, with an explicit stack: the tree may be deep, and its depth is what we check.
     """
@@ -90,6 +94,7 @@ def _check(tree):
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):  # not bool, complex or str
             continue
         if isinstance(node, ast.Name):
+            node.id = name_as_written(ast.get_source_segment(source, node))
             if node.id not in names:
                 names.append(node.id)
             continue
@@ -105,6 +110,13 @@ def _check(tree):
             raise ExpressionError(f"{_describe(node)} is not allowed; {ALLOWED}")
         stack.extend((operand, depth + 1) for operand in reversed(operands))  # left first, as written
     return names
+
+
+def name_as_written(name):
+    """A variable's name as the user wrote it, in NFC form. Not Python's NFKC, which makes ℕ the same name as N: the
+    user who writes `ℕ*2 --set ℕ=3` expects ℕ. NFC only joins spellings that look the same (é as one or two code
+    points)."""
+    return unicodedata.normalize("NFC", name)
 
 
 def _evaluate(node, variables):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from micrograd.autograd import Value
-from micrograd.cli.expression import build
+from micrograd.cli.expression import build, name_as_written
 from micrograd.messages import command_error, one_line
 
 FORMATS = ("svg", "png")
@@ -105,7 +105,7 @@ def _parse_variables(assignments):
     variables = {}
     for assignment in assignments:
         name, equals, number = assignment.partition("=")
-        name = name.strip()
+        name = name_as_written(name.strip())
         if not equals or not name.isidentifier():
             raise ValueError(f"--set needs NAME=NUMBER, got {assignment!r}")
         if keyword.iskeyword(name):

@@ -12,6 +12,7 @@ a function into a printable jaxpr and lowers it):
 1. trace.py: `trace(root)` reads the graph into a `Trace`: the leaves, then one `Equation` per operation
    (`v3 = mul v1 v2`), in the order eager `backward()` uses.
 2. A backend lowers the trace to something that runs:
+
    - python_backend.py: `python_source(trace)` writes the program as straight-line Python, forward then backward, one
      line per operation, then one per gradient: the sum of its chain-rule terms (`a_grad = a_grad + b * out_grad`, as
      Google's Tangent prints derivatives), and Python's own `compile()` turns it into a function. No dependencies,
@@ -20,6 +21,7 @@ a function into a printable jaxpr and lowers it):
      the equations into a few wide steps, each one numpy call over many operations at once (what tensors do), and
      `as_matrix_product` finds the batches of points through a layer among them. Sums may add in another order, so
      results agree with eager to about 1e-15, not to the bit.
+
 3. This file: `compile()`, the front door, and what it returns: a `Program` (a compiled graph) or a
    `CompiledFunction` (a compiled function of numbers).
 

@@ -27,7 +27,8 @@ def save(obj, path):
 
     The write is atomic: the JSON goes to a temporary file in the same directory, which then replaces `path` in one
     step (os.replace), so a crash or an error mid-save leaves any existing file at `path` as it was. A symlink at `path`
-    is written through, and a file that is replaced keeps its permissions.
+    is written through, and a file that is replaced keeps its permissions. A directory, a device (/dev/null), a FIFO
+    or a link to one at `path` is refused with an OSError, never replaced.
 
     A path ending in .safetensors gets the model's weights as safetensors instead (see
     micrograd/files/safetensors_format.py).

@@ -1,8 +1,18 @@
 """Writing a file atomically: a reader (or a crash) sees the old file or the new one, never a mix."""
 
+import errno
 import os
 import secrets
 import stat
+
+# What a path can name besides a regular file, for the error that refuses to replace it.
+FILE_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def write_atomically(path, data):
@@ -10,9 +20,11 @@ def write_atomically(path, data):
 
     The data goes to a temporary file in the same directory, which then replaces the target in one step (os.replace).
     A symlink is written through (its target is replaced, the link stays); an existing file keeps its permission bits,
-    a new one gets what open() would give (0o666 minus the umask). An OSError names `path`, not the temporary file.
+    a new one gets what open() would give (0o666 minus the umask). Anything else at `path` — a directory, a device such
+    as /dev/null, a FIFO, or a link to one — is refused with an OSError, never replaced by a regular file. An OSError
+    names `path`, not the temporary file. `path` may be str, bytes or os.PathLike, as for open().
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
     target = os.path.realpath(path)  # replacing the link itself would turn it into a plain file
@@ -20,15 +32,18 @@ def write_atomically(path, data):
     temporary = os.path.join(os.path.dirname(target), f".micrograd-{secrets.token_hex(8)}.tmp")
     try:
         try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
+            mode = os.stat(target).st_mode
         except FileNotFoundError:
             mode = None
+        if mode is not None and not stat.S_ISREG(mode):  # os.replace would swap /dev/null for a regular file
+            kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise FileExistsError(errno.EEXIST, f"is {kind}, not a regular file; refusing to replace it", path)
         # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(descriptor, "wb") as file:
                 if mode is not None:
-                    os.chmod(temporary, mode)
+                    os.chmod(temporary, stat.S_IMODE(mode))
                 file.write(data)
                 file.flush()
                 # On disk before the rename, so the new name never points at a half-written file.

@@ -21,15 +21,22 @@ def architecture_of(model):
 
 def model_from_description(spec):
     check_keys(spec, "model", required={"class", "nin", "nouts", "activation", "state_dict"})
-    model = untrained_model(spec)
+    _, nouts, _ = checked_architecture(spec)
     if not isinstance(spec["state_dict"], dict):
         raise ValueError(f"model state_dict must be an object, got {type(spec['state_dict']).__name__}")
+    check_names(
+        spec["state_dict"],
+        state_dict_names(nouts),
+        missing=lambda name: f"state_dict is missing key {name!r}",
+        unexpected=lambda name: f"state_dict has unexpected key {short_repr(name)}",
+    )
+    model = untrained_model(spec)
     model.load_state_dict(spec["state_dict"])  # ValueError naming the first bad weight
     return model
 
 
-def untrained_model(spec):
-    """The MLP that spec's class, nin, nouts and activation describe, checked, built without disturbing `random`."""
+def checked_architecture(spec):
+    """(nin, nouts, activation) of spec, an architecture_of() dict, once checked: ValueError saying what is wrong."""
     if spec["class"] != "MLP":
         raise ValueError(f"model class is {short_repr(spec['class'])}, expected 'MLP'")
     nin, nouts, activation = spec["nin"], spec["nouts"], spec["activation"]
@@ -42,6 +49,12 @@ def untrained_model(spec):
     n_parameters = parameter_count(nin, nouts)
     if n_parameters > MAX_PARAMETERS:
         raise ValueError(f"the model would have {n_parameters} parameters, more than the limit of {MAX_PARAMETERS}")
+    return nin, nouts, activation
+
+
+def untrained_model(spec):
+    """The MLP that spec's class, nin, nouts and activation describe, checked, built without disturbing `random`."""
+    nin, nouts, activation = checked_architecture(spec)
     # Building an MLP draws its initial weights from `random`; loading must not change the caller's random sequence.
     random_state = random.getstate()
     try:
@@ -50,20 +63,47 @@ def untrained_model(spec):
         random.setstate(random_state)
 
 
+def check_names(given, expected_names, missing, unexpected):
+    """ValueError(missing(name)) for the first of `expected_names` not in `given`, else ValueError(unexpected(name))
+    for a name in `given` not expected. Run before building the model: a small file may declare 400,000 layers, and
+    the first absent name stops the check (the names generated are never more than the file holds)."""
+    expected = set()
+    for name in expected_names:
+        if name not in given:
+            raise ValueError(missing(name))
+        expected.add(name)
+    for name in given:
+        if name not in expected:
+            raise ValueError(unexpected(name))
+
+
+def state_dict_names(nouts):
+    """The keys of MLP(nin, nouts).state_dict(), as MLP.named_weights names them, without building the MLP."""
+    return (
+        f"layers.{i}.neurons.{j}.{name}" for i, fan_out in enumerate(nouts) for j in range(fan_out) for name in "wb"
+    )
+
+
+def torch_names(n_layers, activation):
+    """Each layer's (weight name, bias name) in to_torch's state_dict, without building the MLP."""
+    stride = 1 if activation == "linear" else 2  # the index of each Linear in the Sequential
+    return ((f"{stride * i}.weight", f"{stride * i}.bias") for i in range(n_layers))
+
+
 def torch_layout(model):
     """The model's parameters laid out as to_torch's state_dict: [("0.weight", [4, 2], [w, ...]), ("0.bias", [4],
     [b, ...]), ...]: each tensor's name, shape and Values in row-major order (row j of a weight is neuron j's w).
     Every parameter appears exactly once."""
     if not isinstance(model, MLP):
         raise TypeError(f"expected a micrograd MLP, got {type(model).__name__}")
-    stride = 1 if model.activation == "linear" else 2  # the index of each Linear in the Sequential
     layout = []
-    for i, layer in enumerate(model.layers):
+    names = torch_names(len(model.layers), model.activation)
+    for i, (layer, (weight_name, bias_name)) in enumerate(zip(model.layers, names)):
         fan_in, fan_out = len(layer.neurons[0].w), len(layer.neurons)
         if any(len(neuron.w) != fan_in for neuron in layer.neurons):
             raise ValueError(f"the neurons of layer {i} do not all have {fan_in} weights")
-        layout.append((f"{stride * i}.weight", [fan_out, fan_in], [w for neuron in layer.neurons for w in neuron.w]))
-        layout.append((f"{stride * i}.bias", [fan_out], [neuron.b for neuron in layer.neurons]))
+        layout.append((weight_name, [fan_out, fan_in], [w for neuron in layer.neurons for w in neuron.w]))
+        layout.append((bias_name, [fan_out], [neuron.b for neuron in layer.neurons]))
     return layout
 
 

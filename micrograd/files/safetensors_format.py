@@ -13,11 +13,22 @@ with `struct` and `json` rather than the `safetensors` package: that package rea
 and loading a model should need nothing installed. Nothing is unpickled; a malformed file is a ValueError.
 """
 
+import itertools
 import json
 import math
 import struct
 
-from micrograd.files.description import FORMAT, VERSION, architecture_of, check_keys, torch_layout, untrained_model
+from micrograd.files.description import (
+    FORMAT,
+    VERSION,
+    architecture_of,
+    check_keys,
+    check_names,
+    checked_architecture,
+    torch_layout,
+    torch_names,
+    untrained_model,
+)
 from micrograd.files.json_format import strict_json
 from micrograd.layers import MLP
 from micrograd.messages import cut_repr
@@ -57,16 +68,17 @@ def from_bytes(raw):
         raise ValueError(f"its header length ({header_length} bytes) runs past the end of the file")
     header = _parse_header(raw[8 : 8 + header_length])
     buffer = raw[8 + header_length :]
-    model = untrained_model(_architecture(header.pop("__metadata__", None)))
-    layout = torch_layout(model)
-    expected = {name for name, _, _ in layout}
-    for name in header:
-        if name not in expected:
-            raise ValueError(f"it has a tensor {cut_repr(name)} that the model does not have")
+    architecture = _architecture(header.pop("__metadata__", None))
+    _, nouts, activation = checked_architecture(architecture)
+    check_names(
+        header,
+        itertools.chain.from_iterable(torch_names(len(nouts), activation)),
+        missing=lambda name: f"it has no tensor {name!r}",
+        unexpected=lambda name: f"it has a tensor {cut_repr(name)} that the model does not have",
+    )
+    model = untrained_model(architecture)
     numbers_of, spans = {}, []  # id(Value) -> its number in the file; each tensor's (begin, end)
-    for name, shape, values in layout:
-        if name not in header:
-            raise ValueError(f"it has no tensor {name!r}")
+    for name, shape, values in torch_layout(model):
         info = header[name]
         check_keys(info, f"tensor {name!r}", required={"dtype", "shape", "data_offsets"})
         if info["shape"] != shape:

@@ -16,6 +16,7 @@ The DOT text is the same in every process for the same graph, so pictures can be
 import functools
 import math
 import os
+import re
 import signal
 import threading
 from collections import deque
@@ -160,7 +161,8 @@ def draw_dot(
             style.update(style="filled", fillcolor=PARAMETER_COLOR if id(node) in parameter_ids else INPUT_COLOR)
         dot.node(name, **style)
         if node._prev or node._op:  # a computed Value (also one whose inputs were cut, like x ** 0)
-            dot.node(name + "op", op_text(node), shape="oval", fontsize="12", height="0.3", margin="0.05,0.02")
+            oval = _escape_text(op_text(node))  # a custom op's name is text, never markup
+            dot.node(name + "op", oval, shape="oval", fontsize="12", height="0.3", margin="0.05,0.02")
             dot.edge(name + "op", name)
 
     roles_left = {}  # parent id -> the roles of its inputs not yet drawn (x1, w1, ..., b for linear), in edge order
@@ -260,12 +262,30 @@ def _input_roles(node):
     return []
 
 
+# Characters that an SVG (XML 1.0) cannot hold, and NUL, which ends DOT's text: C0 controls but tab, newline and
+# carriage return, UTF-16 surrogates (not even UTF-8), U+FFFE and U+FFFF.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_text(text):
+    """`text` as graphviz shows it literally: not an HTML-like label (<...>), no escapes (\\N, \\l, a final \\ that
+    would end the DOT string early), no HTML entities (graphviz draws &lt; as <), and a character that no SVG can
+    hold written as Python's repr() writes it (\\x01)."""
+    return _import_graphviz().escape(_xml_safe(text).replace("&", "&amp;"))
+
+
 def _escape_record(text):
-    """A label as literal text inside a graphviz record, whose fields are separated by | and grouped by { }."""
-    text = text.replace("\\", "\\\\")
+    """A label as literal text inside a graphviz record, whose fields are separated by | and grouped by { }, with
+    its line breaks (see _escape_text for the rest)."""
+    text = _xml_safe(text).replace("&", "&amp;").replace("\\", "\\\\")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
-    return text
+    return text.replace("\n", "\\n")  # a line break, which a record would otherwise drop
+
+
+def _xml_safe(text):
+    """`text` with each character that an SVG cannot hold written as repr() writes it."""
+    return NOT_IN_XML.sub(lambda match: repr(match[0])[1:-1], text)
 
 
 def _import_graphviz():

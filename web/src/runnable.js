@@ -79,6 +79,12 @@
     });
   }
 
+  if (!document.querySelector('link[href$="runnable.css"]')) {
+    const style = document.createElement("link"); // the blocks' look, for pages that did not link it themselves
+    style.rel = "stylesheet";
+    style.href = new URL("runnable.css", base).href;
+    document.head.append(style);
+  }
   if (document.readyState === "loading") addEventListener("DOMContentLoaded", makeAllRunnable);
   else makeAllRunnable();
 })();

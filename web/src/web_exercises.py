@@ -1,11 +1,13 @@
 """The exercises page's Python side, in the browser's worker: the exercises, the starter file, and a check of the
-learner's file by the CLI itself (`micrograd exercises check N`), so that the page shows its messages word for word."""
+learner's file with the same steps and messages as `micrograd exercises check N`.
 
-import contextlib
-import io
+The command runs the file in a sandboxed process of its own (a grader must not be fooled); a browser tab has no
+processes, and the learner checks only their own code there, so the page loads it and checks it in the worker, with
+the functions the sandbox calls: grader.load, grader.load_failure, exercises.check, grader.escape_message.
+"""
 
 from micrograd import exercises
-from micrograd.exercises import command
+from micrograd.exercises import command, grader
 
 CLI_LANGUAGE = {"en": "en", "pt-BR": "pt"}
 
@@ -22,12 +24,16 @@ def starter(language):
 
 
 def check(source, number, language):
-    """`micrograd exercises check NUMBER` on `source` as the learner's file: {passed, message} as the CLI prints it."""
-    # The CLI's own file name, in the worker's working folder, so that a message naming the file reads as in a terminal
-    with open(command.DEFAULT_FILE, "w", encoding="utf-8") as file:
+    """Exercise `number` checked in `source` as the learner's file: {passed, message}, the message as the CLI's."""
+    lang, path = CLI_LANGUAGE[language], command.DEFAULT_FILE  # the CLI's file name, so that messages name it alike
+    with open(path, "w", encoding="utf-8") as file:
         file.write(source)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        arguments = ["check", str(int(number)), "--lang", CLI_LANGUAGE[language], "--file", command.DEFAULT_FILE]
-        status = command.main(arguments)
-    return {"passed": status == 0, "message": printed.getvalue().strip()}
+    try:
+        namespace = grader.load(path)
+    except BaseException as error:  # whatever the file does while it loads: SyntaxError, SystemExit, ...
+        return {"passed": False, "message": grader.load_failure(error, path, lang)}
+    try:
+        result = exercises.check(int(number), namespace, lang)
+    except BaseException as error:  # sys.exit() or another BaseException raised by the learner's code
+        result = exercises.Result(False, grader.escape_message(error, lang))
+    return {"passed": result.passed, "message": result.message}

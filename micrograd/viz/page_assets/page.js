@@ -189,19 +189,14 @@ function say(key, params = {}) {
 // 4 significant digits in sentences (0.5, not 0.4999999999999998), and in the boxes as draw_dot writes them.
 
 function full(x) {
-  if (Number.isNaN(x)) return "nan";
-  if (x === Infinity) return "inf";
-  if (x === -Infinity) return "-inf";
-  if (Object.is(x, -0)) return "-0.0";
-  return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
+  return pythonRepr(x);
 }
 
 function boxNumber(x) {
   // micrograd/viz/dot.py's box_number: 4 decimals, or 3 significant digits (2.46e-5) where that would read 0.0000
-  if (!Number.isFinite(x)) return full(x);
-  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
-  if (Math.abs(x) >= 1e21) return BigInt(x).toString() + ".0000"; // toFixed switches to 1e+21 there
-  return Object.is(x, -0) ? "-0.0000" : x.toFixed(4);
+  if (x === 0 || !Number.isFinite(x) || Math.abs(x) >= 1e-3) return pythonFormat(x, 4);
+  const [mantissa, exponent] = pythonFormat(x, 2, "e").split("e");
+  return mantissa.replace(/\.?0+$/, "") + "e" + Number(exponent);
 }
 
 function short(x, prose = true) {
@@ -215,12 +210,70 @@ function short(x, prose = true) {
   return prose && language === "pt-BR" ? text.replace(".", ",") : text;
 }
 
+// Python's repr(x): the shortest digits that read back as x (toExponential finds the same ones), in fixed notation
+// for 1e-4 <= |x| < 1e16 and otherwise in scientific notation with an exponent of at least two digits (1e-05, 1e+16).
+function pythonRepr(x) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const sign = x < 0 ? "-" : "";
+  const [mantissa, exponentText] = Math.abs(x).toExponential().split("e");
+  const exponent = Number(exponentText);
+  const digits = mantissa.replace(".", "");
+  if (exponent < -4 || exponent >= 16) {
+    return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
+  }
+  if (exponent < 0) return sign + "0." + "0".repeat(-exponent - 1) + digits;
+  return sign + digits.slice(0, exponent + 1).padEnd(exponent + 1, "0") + "." + (digits.slice(exponent + 1) || "0");
+}
+
+// Python's format(x, f".{places}f"), or f".{places}e" with style "e". toFixed and toExponential round the exact value
+// as Python does, except at a tie: away from zero, where Python rounds to even (0.03125 -> 0.0312, not 0.0313).
+function pythonFormat(x, places, style = "f") {
+  if (!Number.isFinite(x)) return pythonRepr(x);
+  const size = Math.abs(x);
+  let rounded;
+  if (style === "e") rounded = size.toExponential(places);
+  else if (size >= 1e21) rounded = BigInt(size) + (places ? "." + "0".repeat(places) : ""); // toFixed's limit
+  else rounded = size.toFixed(places);
+  let [mantissa, exponent] = rounded.split("e");
+  // The exact digits, cut where the rounding cuts them: a tie drops a 5 and zeros; Python then keeps an even digit
+  const [digits, point] = exactDecimal(size);
+  const significant = style === "e" ? digits.replace(/^0+/, "") : digits;
+  const cut = style === "e" ? places + 1 : digits.length - point + places;
+  if (/^50*$/.test(significant.slice(cut)) && Number(significant[cut - 1]) % 2 === 0) {
+    mantissa = mantissa.slice(0, -1) + (Number(mantissa.slice(-1)) - 1); // rounded up from an even digit: no carry
+  }
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  return sign + mantissa + (exponent ? "e" + exponent[0] + exponent.slice(1).padStart(2, "0") : "");
+}
+
+// A finite float >= 0 exactly, as [digits, point]: it equals the integer `digits` / 10 ** point (with at least
+// `point` digits). A float is m * 2 ** -k, which is m * 5 ** k / 10 ** k.
+function exactDecimal(size) {
+  let m = size;
+  let k = 0;
+  for (; !Number.isInteger(m); k++) m *= 2; // exact: a float that is not an integer is below 2 ** 52
+  return [(BigInt(m) * 5n ** BigInt(k)).toString().padStart(k + 1, "0"), k];
+}
+
+// A number as Python's float() reads one, or null: digits may be grouped by single underscores (1_000) and be any
+// script's decimal digits (١٢٣), and nan, inf and infinity may have a sign and any case.
 function parseNumber(text) {
-  // A number as Python's float() reads one (also nan, inf, -inf), or null
-  const t = text.trim().toLowerCase();
+  const t = text.trim().toLowerCase().replace(/\p{Nd}/gu, digitValue);
   if (/^[-+]?(nan|inf|infinity)$/.test(t)) return t.includes("nan") ? NaN : t.startsWith("-") ? -Infinity : Infinity;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return null;
-  return Number(t);
+  const digits = "\\d+(?:_\\d+)*";
+  const number = new RegExp(`^[-+]?(?:${digits}(?:\\.(?:${digits})?)?|\\.${digits})(?:e[-+]?${digits})?$`);
+  if (!number.test(t)) return null;
+  return Number(t.replaceAll("_", ""));
+}
+
+function digitValue(digit) {
+  // Unicode's decimal digits come in runs of 0 to 9 (some runs follow each other, as 𝟎..𝟗 then 𝟘..𝟡)
+  const code = digit.codePointAt(0);
+  let zero = code;
+  while (/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero--;
+  return String((code - zero) % 10);
 }
 
 // --- The graph: the SVG's groups for each Value, its op oval and its edges

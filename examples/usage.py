@@ -1,4 +1,4 @@
-"""The usage example from the README; tests/test_readme.py checks that it prints exactly what the README shows."""
+"""The usage example of docs/en/guide/engine.md; tests/test_readme.py checks that it prints what the page shows."""
 
 from micrograd.autograd import Value
 

@@ -39,3 +39,10 @@ test-pythons:
 bench:
 	@bash scripts/setup.sh bench
 	.venv/bin/python benchmarks/run.py
+
+# The browser pages (Python in WebAssembly: nothing to install for the reader) into site/play; serve that folder.
+.PHONY: web
+web:
+	@bash scripts/setup.sh
+	.venv/bin/python scripts/build_web.py site/play
+	@echo "Serve it: .venv/bin/python -m http.server -d site/play, then open http://localhost:8000"

@@ -49,3 +49,20 @@ if [[ ",$extras," == *",test,"* ]] && ! { command -v chromium >/dev/null && comm
         echo "Chromium and chromedriver are missing; the browser tests need them. Install them with:  sudo apt-get install chromium chromium-driver" >&2
     fi
 fi
+
+# The browser pages' npm packages (Pyodide, Graphviz in WebAssembly, the editor), pinned by web/package-lock.json.
+if [[ ",$extras," == *",test,"* ]] && [ ! -d web/node_modules ]; then
+    if ! command -v npm >/dev/null && have_apt_as_root; then
+        echo "Installing npm for the browser pages..."
+        apt-get update -qq && apt-get install -y -qq npm >/dev/null
+    fi
+    if command -v npm >/dev/null; then
+        (cd web && npm ci --no-audit --no-fund --silent)
+    else
+        echo "npm is missing; the browser pages' tests need it. Install it with:  sudo apt-get install npm" >&2
+    fi
+fi
+# Graphviz in WebAssembly beside the graph page's assets, so that to_html works where `dot` is missing (not committed).
+if [ -f web/node_modules/@viz-js/viz/dist/viz-global.js ]; then
+    cp web/node_modules/@viz-js/viz/dist/viz-global.js micrograd/viz/page_assets/viz-global.js
+fi

@@ -18,13 +18,15 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+LOCALHOST_ONLY_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 
-def start_chromium(profile_dir, window_size=(1300, 900), extra_flags=()):
+def start_chromium(profile_dir, window_size=(1300, 900), extra_flags=(), localhost_only=False):
     """A selenium driver of the system's Chromium with a fresh profile in `profile_dir`.
 
     Its console and network are logged (`get_log("browser")`, `get_log("performance")`), and every http(s) and
-    websocket URL is blocked, so a page that reached for the network would both fail and be seen trying.
+    websocket URL is blocked, so a page that reached for the network would both fail and be seen trying. With
+    `localhost_only`, pages served from 127.0.0.1 load, and every other host name fails to resolve instead.
     `extra_flags` are more of Chromium's command-line flags.
     """
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
@@ -35,8 +37,9 @@ def start_chromium(profile_dir, window_size=(1300, 900), extra_flags=()):
         )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
+    flags = [*CHROMIUM_FLAGS, *(LOCALHOST_ONLY_FLAGS if localhost_only else [])]
     for flag in [
-        *CHROMIUM_FLAGS,
+        *flags,
         f"--window-size={window_size[0]},{window_size[1]}",
         f"--user-data-dir={profile_dir}",
         *extra_flags,
@@ -45,5 +48,6 @@ def start_chromium(profile_dir, window_size=(1300, 900), extra_flags=()):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)  # the system driver: no selenium-manager
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
+    if not localhost_only:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
     return driver

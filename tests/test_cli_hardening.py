@@ -60,6 +60,18 @@ def test_without_matplotlib_the_model_and_history_are_written_and_one_line_names
     assert captured.out.splitlines()[-2].startswith("final accuracy: ")  # then what to open next: the page
 
 
+def test_without_the_dot_program_the_demo_writes_its_page_to_lay_itself_out_and_skips_only_the_picture(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` here; the page carries Graphviz in WebAssembly instead
+    assert main(["demo", "--steps", "3", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert names == ["decision_boundary.png", "history.csv", "history.png", "model.json", "neuron.html"]
+    assert "Viz.instance()" in (tmp_path / "out" / "neuron.html").read_text(encoding="utf-8")
+    assert "skipped neuron.svg: Graphviz's `dot` program is needed" in one_line(captured.err)
+
+
 def test_without_tqdm_the_progress_is_plain_text(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
     assert main(["train", "--steps", "20", "--samples", "20", "--out", str(tmp_path / "out")]) == 0

@@ -13,6 +13,7 @@ from micrograd import Value
 from micrograd.cli import main as micrograd_main
 from micrograd.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, build
 from micrograd.cli.graph import add_arguments, run
+from micrograd.viz import page
 
 from conftest import docs_page, run_micrograd
 
@@ -263,8 +264,22 @@ def test_in_portuguese_the_numbers_the_files_and_the_page_speak_portuguese(in_tm
     assert '<html lang="pt-BR">' in (in_tmp / "pagina.html").read_text(encoding="utf-8")
 
 
-def test_without_the_dot_program_the_page_is_not_skipped_silently(in_tmp, capsys, monkeypatch):
+def test_without_the_dot_program_the_page_is_written_to_lay_itself_out_and_the_picture_skipped(
+    in_tmp, capsys, monkeypatch
+):
     monkeypatch.setenv("PATH", str(in_tmp))
+    assert main(["a * 2", "--set", "a=1", "--html", "page.html"]) == 0
+    printed = capsys.readouterr()
+    (line,) = printed.err.splitlines()
+    assert line.startswith("micrograd graph: skipped graph.svg: Graphviz's `dot` program is needed")
+    assert "wrote page.html" in printed.out
+    assert "Viz.instance()" in (in_tmp / "page.html").read_text(encoding="utf-8")  # tests/test_web.py opens one
+    assert [p.name for p in in_tmp.iterdir()] == ["page.html"]
+
+
+def test_without_dot_nor_graphviz_in_webassembly_the_page_is_not_skipped_silently(in_tmp, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(in_tmp))
+    monkeypatch.setattr(page, "BROWSER_GRAPHVIZ", "not-installed.js")
     assert main(["a * 2", "--set", "a=1", "--html", "page.html"]) == 0
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("micrograd graph: skipped graph.svg + page.html: Graphviz's `dot` program is needed")

@@ -60,29 +60,44 @@ def run(args) -> int:
         out = build(args.expression, variables)
         _check_all_used(variables, out)
         out.backward()
+        written, skipped, why = [], [], None
         try:
             output_path.write_bytes(_draw(out, picture_format, args.rankdir))
-            if args.html:
-                from micrograd.viz import to_html
-
-                to_html(out, args.html, rankdir=args.rankdir, language=PAGE_LANGUAGE[args.lang])
-            skipped = None
+            written.append(output_path)
         except _MissingGraphviz as missing:
-            skipped = missing
+            skipped, why = [output_path], missing
+        if args.html:  # without `dot`, the page can still lay itself out in the browser (see to_html)
+            try:
+                written.append(_page(out, args))
+            except _MissingGraphviz as missing:
+                skipped, why = [*skipped, args.html], missing
     except (ValueError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
         return command_error("graph", error, language=args.lang)
     print(f"{TEXT['output'][args.lang]}: {out.data:.6g}")
     for name, value in variables.items():
         print(f"{name}.grad: {value.grad:.6g}")
+    for path in written:
+        print(TEXT["wrote"][args.lang].format(path=path))
     if skipped:
         sys.stdout.flush()  # the numbers first, then what to install
-        paths = " + ".join(str(path) for path in (output_path, args.html) if path)  # the page needs `dot` too
-        print(one_line(TEXT["skipped"][args.lang].format(paths=paths, why=skipped)), file=sys.stderr)
-    else:
-        print(TEXT["wrote"][args.lang].format(path=output_path))
-        if args.html:
-            print(TEXT["wrote"][args.lang].format(path=args.html))
+        paths = " + ".join(str(path) for path in skipped)
+        print(one_line(TEXT["skipped"][args.lang].format(paths=paths, why=why)), file=sys.stderr)
     return 0
+
+
+def _page(out, args):
+    """Write the interactive page to args.html; its path. _MissingGraphviz when it can be laid out nowhere."""
+    try:
+        import graphviz
+
+        from micrograd.viz import to_html
+    except ImportError as error:
+        raise _MissingGraphviz(error) from None
+    try:
+        to_html(out, args.html, rankdir=args.rankdir, language=PAGE_LANGUAGE[args.lang])
+    except graphviz.ExecutableNotFound as error:
+        raise _MissingGraphviz(error) from None
+    return args.html
 
 
 def _parse_variables(assignments):

@@ -200,7 +200,7 @@ def _write_outputs(command, directory, model, optimizer, X, y, history, lang):
         skipped += ["neuron.svg", "neuron.html"]
         missing.append("graphviz")
     except RuntimeError as error:  # Graphviz's `dot` program is missing (or too slow): its message says what to do
-        skipped += ["neuron.svg", "neuron.html"]
+        skipped += [name for name in ("neuron.svg", "neuron.html") if not (directory / name).exists()]
         notes.append(one_line(error))
     if missing:
         notes.insert(0, TEXT["need"][lang].format(missing=TEXT["and"][lang].join(missing), command=VIZ_EXTRA))
@@ -267,9 +267,10 @@ def _draw_neuron(path, lang, model, X):
 
     output, parameters = (model and live_neuron(model, X)) or lecture_neuron()
     try:
+        # The page first: without `dot` it can still lay itself out in the browser (see to_html); the picture cannot.
+        to_html(output, path.with_suffix(".html"), parameters=parameters, language=PAGE_LANGUAGE[lang])
         picture = draw_dot(output, parameters=parameters, stack_fields=True)  # the page's layout
         path.write_bytes(picture.pipe(format="svg"))
-        to_html(output, path.with_suffix(".html"), parameters=parameters, language=PAGE_LANGUAGE[lang])
     finally:
         if model:
             model.zero_grad()

@@ -17,6 +17,7 @@ node with an operation table that mirrors micrograd/autograd.py (page_assets/pag
 import html
 import json
 import re
+import shutil
 import tempfile
 import webbrowser
 from importlib import resources
@@ -26,6 +27,9 @@ from micrograd.autograd import Cut, OneOver, topological_order
 from micrograd.viz.dot import MAX_NODES, draw_dot, formula, op_text, trace, value_names
 
 LANGUAGES = ("en", "pt-BR")
+# Graphviz compiled to WebAssembly (the npm package @viz-js/viz), which scripts/setup.sh copies here from web/: pages
+# made where Graphviz's `dot` is missing carry it and lay themselves out in the browser.
+BROWSER_GRAPHVIZ = "viz-global.js"
 
 
 class GraphPage:
@@ -52,7 +56,7 @@ class GraphPage:
         return f"<micrograd graph page: {self.value_count} Values>"
 
 
-def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en"):
+def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en", svg=None):
     """The interactive page of the graph of `root`, a `GraphPage`; with `path`, also written there.
 
     On the page every Value shows its name (its label, else value_names'), data and grad; hovering or focusing one
@@ -61,22 +65,34 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     backward() ran offers its result in one click); a leaf's value can be edited, and the page recomputes everything.
     `language` is the page's first language, "en" or "pt-BR" (a button switches). `max_nodes` (default: draw_dot's,
     micrograd.viz.MAX_NODES), `parameters` and `rankdir` are draw_dot's: a graph too big for draw_dot is refused
-    with the same ValueError. Needs Graphviz's `dot` program, as draw_dot's pictures do.
+    with the same ValueError. Lays the graph out with Graphviz's `dot` program, as draw_dot's pictures do; where `dot`
+    is missing, the page carries Graphviz compiled to WebAssembly (page_assets/viz-global.js, when installed) and lays
+    itself out in the browser. `svg`: the layout of page_dot's DOT text, made elsewhere (the browser pages do that).
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
-    if max_nodes is None:
-        max_nodes = MAX_NODES
-    boxes = {"name_every_value": True, "stack_fields": True}  # every box named; narrow boxes, so the text stays large
-    dot = draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters, **boxes)
-    svg = dot.pipe(format="svg").decode("utf-8")
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE (which names a URL): the SVG is inline
-    svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
-        ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
-    )
+    assets = resources.files("micrograd.viz") / "page_assets"
+    script = (assets / "page.js").read_text(encoding="utf-8")
+    if svg is None:
+        dot = page_dot(root, max_nodes=max_nodes, parameters=parameters, rankdir=rankdir)
+        graphviz_in_page = assets / BROWSER_GRAPHVIZ
+        if shutil.which("dot") is None and graphviz_in_page.is_file():
+            # No Graphviz here: the page lays itself out in the browser (the same layout program), then starts.
+            svg = ""
+            script = (
+                f"{graphviz_in_page.read_text(encoding='utf-8')}\nViz.instance().then((viz) => {{\n"
+                f'document.getElementById("graph").append(viz.renderSVGElement({_script_literal(dot.source)}));\n'
+                f"{script}\n}});"
+            )
+        else:
+            svg = dot.pipe(format="svg").decode()
+    if svg:
+        svg = svg[svg.index("<svg") :]  # drop the XML prolog and DOCTYPE (which names a URL): the SVG is inline
+        svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
+            ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
+        )
     nodes, _ = trace(root)
     graph = _graph_data(root, nodes, parameters)
-    assets = resources.files("micrograd.viz") / "page_assets"
     title = f"micrograd: {root.label or 'graph'}"
     parts = {
         "language": language,
@@ -84,7 +100,7 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
         "style": (assets / "page.css").read_text(encoding="utf-8"),
         "svg": svg,
         "graph": _script_literal(graph),
-        "script": (assets / "page.js").read_text(encoding="utf-8"),
+        "script": script,
     }
     # One pass over the template, so a label that reads "{{script}}" is never itself replaced.
     page = re.sub(r"\{\{(\w+)\}\}", lambda match: parts[match[1]], (assets / "page.html").read_text(encoding="utf-8"))
@@ -92,6 +108,15 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     if path is not None:
         result.save(path)
     return result
+
+
+def page_dot(root, *, max_nodes=None, parameters=(), rankdir="LR"):
+    """The graph to_html lays out (a graphviz.Digraph; its `.source` is the DOT text): every box named, and narrow
+    boxes, so that the text stays large. Arguments as to_html's."""
+    if max_nodes is None:
+        max_nodes = MAX_NODES
+    boxes = {"name_every_value": True, "stack_fields": True}
+    return draw_dot(root, rankdir=rankdir, max_nodes=max_nodes, parameters=parameters, **boxes)
 
 
 def show(root, **options):

@@ -643,8 +643,9 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("keyup", (event) => {
   if (event.key === " " && !(event.target instanceof HTMLInputElement)) event.preventDefault();
 });
-// Tooltips name what they show, never the SVG's ids (v3, v3op, %3)
-document.querySelector("#graph svg > g > title").textContent = "";
+// Tooltips name what they show, never the SVG's ids (v3, v3op, %3); newer Graphviz (the browser's) gives no %3
+const graphTitle = document.querySelector("#graph svg > g > title");
+if (graphTitle) graphTitle.textContent = "";
 values.forEach((v, i) => {
   if (opGroup(i)) opGroup(i).querySelector("title").textContent = expression(i);
   if (opEdgeGroup(i)) opEdgeGroup(i).querySelector("title").textContent = v.opText + " → " + name(i);

@@ -2,8 +2,10 @@
 
     .venv/bin/python scripts/build_docs.py [OUT]      # OUT defaults to site/
 
-Warnings are errors, so a broken link, a missing page or a docstring Sphinx cannot read stops the build; every build
-is a fresh one (-E), so a notebook renamed or the playground built since the last one is always seen.
+The browser pages (scripts/build_web.py: the playground, the exercises in the page, runnable code blocks) are built
+first into site/play, so that every page can link to them and run its examples. Warnings are errors, so a broken
+link, a missing page or a docstring Sphinx cannot read stops the build; every build is a fresh one (-E), so a notebook
+renamed or the playground built since the last one is always seen.
 """
 
 import shutil
@@ -13,6 +15,9 @@ from pathlib import Path
 from sphinx.cmd.build import build_main
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_web  # noqa: E402 -- a script beside this one, not a package
+
 LANGUAGES = {"en": "en", "pt-BR": "pt_BR"}  # the folder, and Sphinx's name for its language
 
 CHOOSER = """<!DOCTYPE html>
@@ -39,6 +44,7 @@ a { display: block; font-size: 1.4rem; margin: 1rem 0; }</style>
 def build(out):
     """Both languages into `out`; the first failing build's exit status, or 0."""
     out = Path(out).resolve()
+    build_web.build(out / "play")
     for folder, language in LANGUAGES.items():
         arguments = ["-W", "-E", "-q", "-b", "html", "-c", str(ROOT / "docs"), "-D", f"language={language}"]
         arguments += ["-d", str(ROOT / "build" / "doctrees" / folder), str(ROOT / "docs" / folder), str(out / folder)]

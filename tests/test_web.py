@@ -305,6 +305,33 @@ def test_the_exercises_page_checks_with_the_clis_messages_and_keeps_progress_ove
     )
 
 
+def cli_check_all(tmp_path, source):
+    """{number: message} that `micrograd exercises check all --json` gives for `source` as the learner's file."""
+    (tmp_path / "micrograd_exercises.py").write_text(source, encoding="utf-8")
+    command = [sys.executable, "-m", "micrograd", "exercises", "check", "all", "--json"]
+    report = json.loads(subprocess.run(command, capture_output=True, text=True, cwd=tmp_path).stdout)
+    return {e["number"]: e["message"] for e in report["students"][0]["exercises"]}
+
+
+def test_every_exercise_checked_in_the_page_says_what_the_cli_says_for_a_wrong_and_a_right_file(
+    web_browser, site, tmp_path
+):
+    from micrograd import exercises
+    from micrograd.exercises import solutions
+
+    wrong = exercises.starter_source("en")  # every exercise still a stub, or a find-the-bug with its bug
+    right = Path(solutions.__file__).read_text(encoding="utf-8")
+    expected = {"wrong": cli_check_all(tmp_path, wrong), "right": cli_check_all(tmp_path, right)}
+    assert len(expected["right"]) == len(exercises.EXERCISES) >= 19
+    assert all("passes" in message for message in expected["right"].values())
+    assert not any("passes" in message for message in expected["wrong"].values())
+    open_exercises(web_browser, site + "exercises.html")
+    for number in expected["right"]:
+        web_browser.find_element("css selector", f'#exercise-list li[data-number="{number}"]').click()
+        for kind, source in (("wrong", wrong), ("right", right)):
+            assert check_in_page(web_browser, source) == expected[kind][number], (number, kind)
+
+
 def graph_page(tmp_path, name, path_variable):
     """`micrograd graph ... --html NAME` run with PATH set to `path_variable`; the page's path."""
     command = [str(Path(sys.executable).with_name("micrograd")), "graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3"]

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from micrograd.files import is_safetensors, load, save
-from micrograd.files.atomic import write_atomically
+from micrograd.files.atomic import check_replaceable, write_atomically
 from micrograd.interop import require, to_onnx, to_torch
 from micrograd.messages import command_error
 
@@ -39,6 +39,7 @@ def run(args):
         model = load(args.model)
         if args.out.exists() and os.path.samefile(args.model, args.out):
             raise ValueError(f"--out {args.out} is the model file itself; write the export to another file")
+        check_replaceable(args.out)  # before the exporter needs its package: a bad --out is said first
         if isinstance(model, dict):  # a checkpoint: the optimizer stays behind
             model = model["model"]
         description = EXPORTERS[args.target](model, args.out, args.dtype or "float64")

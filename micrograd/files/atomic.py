@@ -15,6 +15,18 @@ FILE_KINDS = {
 }
 
 
+def check_replaceable(path):
+    """Raise FileExistsError (an OSError) naming `path` if something other than a regular file is there (or behind a
+    link there): what write_atomically refuses, for a command that wants to say so before any work."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):  # os.replace would swap /dev/null for a regular file
+        kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise FileExistsError(errno.EEXIST, f"is {kind}, not a regular file; refusing to replace it", os.fsdecode(path))
+
+
 def write_atomically(path, data):
     """Write `data` (bytes, or str as UTF-8) to `path` so that a reader sees the old file or the new one, never a mix.
 
@@ -31,13 +43,11 @@ def write_atomically(path, data):
     # A short name of our own, not path's name plus a suffix, which could exceed the file system's name limit.
     temporary = os.path.join(os.path.dirname(target), f".micrograd-{secrets.token_hex(8)}.tmp")
     try:
+        check_replaceable(target)
         try:
             mode = os.stat(target).st_mode
         except FileNotFoundError:
             mode = None
-        if mode is not None and not stat.S_ISREG(mode):  # os.replace would swap /dev/null for a regular file
-            kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise FileExistsError(errno.EEXIST, f"is {kind}, not a regular file; refusing to replace it", path)
         # O_EXCL: never reuse an existing file; mode 0o666 lets the umask decide the permissions, as open() would.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:

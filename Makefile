@@ -43,6 +43,6 @@ bench:
 # The browser pages (Python in WebAssembly: nothing to install for the reader) into site/play; serve that folder.
 .PHONY: web
 web:
-	@bash scripts/setup.sh
+	@bash scripts/setup.sh web
 	.venv/bin/python scripts/build_web.py site/play
 	@echo "Serve it: .venv/bin/python -m http.server -d site/play, then open http://localhost:8000"

@@ -120,6 +120,16 @@ def home(web_browser, site):
     return web_browser
 
 
+def test_a_page_left_while_python_loads_works_when_the_learner_comes_back(web_browser, site):
+    """The worker stops when its page is left (Chromium's tab could crash later otherwise); back, the page restarts."""
+    web_browser.get(site + "playground.html?" + MOONS)  # Python starts loading at once, in the background
+    web_browser.get(site + "exercises.html")
+    web_browser.back()
+    failure = web_browser.execute_async_script("playground.loaded.then(() => arguments[0](null), (e) => arguments[0](e))")
+    assert failure is None
+    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "16,16"
+
+
 def test_the_usage_example_prints_what_cpython_prints(home):
     source = (ROOT / "examples" / "usage.py").read_text()
     assert run_in_page(home, source) == ["printed", python_prints(source)]

@@ -111,6 +111,13 @@
     call: (module, fn, ...args) => ask({ module, function: fn, args }),
   };
 
+  // Leaving the page stops Python at once: Chromium's tab could crash when a page was left while the worker was
+  // still loading Pyodide. A page the browser brings back from its back-forward cache starts afresh.
+  addEventListener("pagehide", () => worker && worker.terminate());
+  addEventListener("pageshow", (event) => {
+    if (event.persisted && worker) location.reload();
+  });
+
   if (script.dataset.start === "background") {
     if (document.body) start();
     else addEventListener("DOMContentLoaded", start);

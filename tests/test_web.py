@@ -125,8 +125,7 @@ def test_a_page_left_while_python_loads_works_when_the_learner_comes_back(web_br
     web_browser.get(site + "playground.html?" + MOONS)  # Python starts loading at once, in the background
     web_browser.get(site + "exercises.html")
     web_browser.back()
-    failure = web_browser.execute_async_script("playground.loaded.then(() => arguments[0](null), (e) => arguments[0](e))")
-    assert failure is None
+    wait_for_the_playground(web_browser)
     assert web_browser.find_element("id", "network").get_attribute("data-shape") == "16,16"
 
 
@@ -165,6 +164,10 @@ MOONS = "dataset=moons&hidden=16%2C16&activation=relu&loss=hinge&optimizer=sgd&l
 
 def open_playground(driver, site, query):
     driver.get(f"{site}playground.html?{query}")
+    wait_for_the_playground(driver)
+
+
+def wait_for_the_playground(driver):
     failure = driver.execute_async_script("playground.loaded.then(() => arguments[0](null), (e) => arguments[0](e))")
     assert failure is None
     assert driver.find_element("id", "error").text == ""

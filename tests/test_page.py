@@ -267,6 +267,17 @@ def test_hovering_or_focusing_a_value_shows_its_local_derivatives_and_chain_rule
     assert text(driver, "details").startswith("out\ncomputed: out = tanh((a * b) + c)")
 
 
+def test_a_page_opened_with_focus_marks_that_value_and_shows_its_details(open_page):
+    out = readme_graph()
+    a = next(node for node in trace(out)[0] if node.label == "a")
+    driver = open_page(out, focus=a)
+    marked = driver.find_elements(By.CSS_SELECTOR, "#graph g.node.focus")
+    assert [group.get_attribute("aria-label") for group in marked] == ["a"]
+    assert text(driver, "details").startswith("a\n")
+    with pytest.raises(ValueError, match="focus must be a Value of the graph of root"):
+        to_html(out, focus=Value(2.0))
+
+
 def title(group):
     return group.find_element(By.TAG_NAME, "title").get_attribute("textContent")
 

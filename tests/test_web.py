@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import start_chromium
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.support.ui import Select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +127,7 @@ def test_a_page_left_while_python_loads_works_when_the_learner_comes_back(web_br
     web_browser.get(site + "exercises.html")
     web_browser.back()
     wait_for_the_playground(web_browser)
-    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "16,16"
+    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "16,16,1"
 
 
 def test_the_usage_example_prints_what_cpython_prints(home):
@@ -223,33 +224,71 @@ print(repr([v.grad for v in inputs + weights + [bias]]))
 """
 
 
-def test_clicking_a_neuron_opens_its_backprop_page_with_pythons_gradients(moons_playground):
-    driver = moons_playground
+def paused_after_20_steps(driver):
     driver.find_element("id", "train").click()
     wait_for(driver, "return playground.step >= 20", 30)
     driver.find_element("id", "pause").click()
     wait_for(driver, "return !playground.running", 10)
-    driver.find_element("css selector", '#network canvas[data-layer="1"][data-neuron="5"]').click()
+
+
+def the_neuron_page(driver, layer, neuron):
+    """What the neuron's page in the frame shows, by name, checked against the model's weights and Python's grads."""
     wait_for(driver, "return !document.getElementById('neuron-page').hidden", 30)
     model_weights = run_in_page(
         driver,
-        "import web_playground as p\nn = p.state['model'].layers[1].neurons[5]\n"
+        f"import web_playground as p\nn = p.state['model'].layers[{layer}].neurons[{neuron}]\n"
         "print(repr([w.data for w in n.w] + [n.b.data]))",
     )
     driver.switch_to.frame("neuron-page")
     try:
-        values = wait_for(driver, "return typeof GRAPH === 'object' && GRAPH.values", 10)
+        graph = wait_for(driver, "return typeof GRAPH === 'object' && GRAPH", 10)
         assert driver.find_element("id", "step").text  # the page's script ran: its buttons are labelled
+        shown = driver.find_element("id", "details").text
+        marked = [e.text.split("\n")[0] for e in driver.find_elements("css selector", "#graph g.node.focus")]
     finally:
         driver.switch_to.default_content()
-    by_name = {v["name"]: v for v in values}
-    inputs = [by_name[f"x{i}"]["data"] for i in range(1, 17)]
-    weights = [by_name[f"w{i}"]["data"] for i in range(1, 17)]
+    by_name = {v["name"]: v for v in graph["values"]}
+    size = len(model_weights[1].split(",")) - 1  # the neuron's inputs
+    inputs = [by_name[f"x{i}"]["data"] for i in range(1, size + 1)]
+    weights = [by_name[f"w{i}"]["data"] for i in range(1, size + 1)]
     assert model_weights == ["printed", repr([*weights, by_name["b"]["data"]]) + "\n"]  # the current weights
-    names = [*(f"x{i}" for i in range(1, 17)), *(f"w{i}" for i in range(1, 17)), "b"]
+    names = [*(f"x{i}" for i in range(1, size + 1)), *(f"w{i}" for i in range(1, size + 1)), "b"]
     in_python = python_prints(NEURON_IN_PYTHON.format(x=inputs, w=weights, b=by_name["b"]["data"]))
     assert [by_name[name]["grad"] for name in names] == ast.literal_eval(in_python)
-    assert any(by_name[f"w{i}"]["grad"] != 0 for i in range(1, 17))  # a live neuron: gradients reach its weights
+    return {"by_name": by_name, "details": shown, "marked": marked}
+
+
+def test_clicking_a_neuron_opens_its_backprop_page_with_pythons_gradients(moons_playground):
+    driver = moons_playground
+    paused_after_20_steps(driver)
+    driver.find_element("css selector", '#network canvas[data-layer="1"][data-neuron="5"]').click()
+    page = the_neuron_page(driver, 1, 5)
+    assert any(page["by_name"][f"w{i}"]["grad"] != 0 for i in range(1, 17))  # a live neuron: gradients reach it
+    assert page["marked"] == []
+
+
+def test_clicking_a_weight_opens_its_neurons_page_with_the_weight_marked(moons_playground):
+    driver = moons_playground
+    paused_after_20_steps(driver)
+    # A real click, on a point of the weight's line that no other line covers.
+    point = driver.execute_script(
+        """const g = document.querySelector('#network g[data-layer="1"][data-neuron="5"][data-weight="2"]');
+        const line = g.querySelector("line.seen");
+        line.scrollIntoView({ block: "center" });
+        const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => Number(line.getAttribute(a)));
+        const box = line.ownerSVGElement.getBoundingClientRect();
+        for (let t = 0.02; t < 1; t += 0.02) {
+          const x = box.left + x1 + t * (x2 - x1), y = box.top + y1 + t * (y2 - y1);
+          if (document.elementFromPoint(x, y)?.parentNode === g) return [Math.round(x), Math.round(y)];
+        }"""
+    )
+    click = ActionBuilder(driver)
+    click.pointer_action.move_to_location(*point).click()
+    click.perform()
+    assert driver.find_element("id", "selected").text == "Selected: weight w3 of layer 2, neuron 6 (from neuron 3)"
+    page = the_neuron_page(driver, 1, 5)
+    assert page["marked"] == ["w3"] and page["details"].startswith("w3\n")  # marked, and its details shown
+    assert page["by_name"]["w3"]["grad"] != 0  # a point where the gradient reaches this weight
 
 
 def test_the_playground_takes_its_settings_from_the_url_and_keeps_them_there(web_browser, site):
@@ -268,7 +307,7 @@ def test_the_playground_takes_its_settings_from_the_url_and_keeps_them_there(web
         "lr": "0.05",
         "batch": "20",
     }
-    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "8,4"  # Python built that MLP
+    assert web_browser.find_element("id", "network").get_attribute("data-shape") == "8,4,1"  # Python built that MLP
     assert web_browser.find_element("id", "train").text == "Treinar"
     Select(web_browser.find_element("name", "activation")).select_by_visible_text("relu")
     assert "activation=relu" in web_browser.current_url and "lang=pt-BR" in web_browser.current_url

@@ -56,7 +56,7 @@ class GraphPage:
         return f"<micrograd graph page: {self.value_count} Values>"
 
 
-def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en", svg=None):
+def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", language="en", svg=None, focus=None):
     """The interactive page of the graph of `root`, a `GraphPage`; with `path`, also written there.
 
     On the page every Value shows its name (its label, else value_names'), data and grad; hovering or focusing one
@@ -68,9 +68,14 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
     with the same ValueError. Lays the graph out with Graphviz's `dot` program, as draw_dot's pictures do; where `dot`
     is missing, the page carries Graphviz compiled to WebAssembly (page_assets/viz-global.js, when installed) and lays
     itself out in the browser. `svg`: the layout of page_dot's DOT text, made elsewhere (the browser pages do that).
+    `focus`: a Value of the graph that the page marks and whose details it shows from the start (the playground's
+    clicked weight).
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
+    nodes, _ = trace(root)
+    if focus is not None and not any(node is focus for node in nodes):
+        raise ValueError(f"focus must be a Value of the graph of root, got {focus!r}")
     assets = resources.files("micrograd.viz") / "page_assets"
     script = (assets / "page.js").read_text(encoding="utf-8")
     if svg is None:
@@ -91,8 +96,7 @@ def to_html(root, path=None, *, max_nodes=None, parameters=(), rankdir="LR", lan
         svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(
             ' xmlns:xlink="http://www.w3.org/1999/xlink"', ""
         )
-    nodes, _ = trace(root)
-    graph = _graph_data(root, nodes, parameters)
+    graph = _graph_data(root, nodes, parameters, focus)
     title = f"micrograd: {root.label or 'graph'}"
     parts = {
         "language": language,
@@ -146,7 +150,7 @@ def _in_jupyter():
     return shell is not None and "IPKernelApp" in shell.config
 
 
-def _graph_data(root, nodes, parameters):
+def _graph_data(root, nodes, parameters, focus):
     """What the page's JavaScript needs, node by node, in trace() order (node i is `v{i}` in the SVG)."""
     index = {id(node): i for i, node in enumerate(nodes)}
     parameter_ids = {id(p) for p in parameters}
@@ -169,6 +173,7 @@ def _graph_data(root, nodes, parameters):
         "values": values,
         "order": [index[id(node)] for node in topological_order(root)],  # the order backward() uses
         "backwardHasRun": root.grad != 0,  # backward() sets it to 1; before, it is 0
+        "focus": None if focus is None else index[id(focus)],
     }
 
 

@@ -23,16 +23,35 @@ const TEXT = translatePage({
     "pt-BR": "Fronteira de decisão: a classe que a rede dá a cada ponto do plano",
   },
   curvesCaption: { en: "Loss (black) and accuracy (green) per step", "pt-BR": "Perda (preto) e acurácia (verde) por passo" },
-  neuronsTitle: { en: "Every neuron's output", "pt-BR": "A saída de cada neurônio" },
+  neuronsTitle: {
+    en: "The network: every neuron's output, every weight",
+    "pt-BR": "A rede: a saída de cada neurônio, cada peso",
+  },
   neuronsHelp: {
     en:
-      "Each square is one hidden neuron's output over the same plane (orange: high, blue: low). Click one to step " +
-      "through its backprop at the current weights, on a point of the dataset where it is active.",
+      "Each square is one neuron's output over the same plane (orange: high, blue: low), from the inputs x₁ and x₂ " +
+      "on the left to the output on the right; each line is a weight (orange: positive, blue: negative, thicker: " +
+      "larger). Click a neuron or a weight to step through its backprop at the current weights, on a point of the " +
+      "dataset where gradients reach it.",
     "pt-BR":
-      "Cada quadrado é a saída de um neurônio oculto sobre o mesmo plano (laranja: alta, azul: baixa). Clique num " +
-      "deles para acompanhar a retropropagação nele, com os pesos atuais, num ponto do conjunto de dados onde ele está ativo.",
+      "Cada quadrado é a saída de um neurônio sobre o mesmo plano (laranja: alta, azul: baixa), das entradas x₁ e x₂, " +
+      "à esquerda, até a saída, à direita; cada linha é um peso (laranja: positivo, azul: negativo; quanto mais " +
+      "grossa, maior). Clique num neurônio ou num peso para acompanhar a retropropagação nele, com os pesos atuais, " +
+      "num ponto do conjunto de dados em que os gradientes chegam até ele.",
+  },
+  inputs: { en: "inputs", "pt-BR": "entradas" },
+  input1: { en: "x₁", "pt-BR": "x₁" },
+  input2: { en: "x₂", "pt-BR": "x₂" },
+  layer: { en: "layer {layer}", "pt-BR": "camada {layer}" },
+  output: { en: "output", "pt-BR": "saída" },
+  neuronTitle: { en: "layer {layer}, neuron {neuron}", "pt-BR": "camada {layer}, neurônio {neuron}" },
+  fromNeuron: { en: "neuron {neuron}", "pt-BR": "neurônio {neuron}" },
+  weightTitle: {
+    en: "weight w{weight} of layer {layer}, neuron {neuron} (from {from})",
+    "pt-BR": "peso w{weight} da camada {layer}, neurônio {neuron} (vindo de {from})",
   },
   selected: { en: "Selected: layer {layer}, neuron {neuron}", "pt-BR": "Selecionado: camada {layer}, neurônio {neuron}" },
+  selectedWeight: { en: "Selected: {weight}", "pt-BR": "Selecionado: {weight}" },
   close: { en: "Close the neuron's page", "pt-BR": "Fechar a página do neurônio" },
 });
 
@@ -120,52 +139,132 @@ function drawCurves() {
   line(playground.accuracies, 1, "#2ca02c");
 }
 
-function drawNeurons(frame) {
+// The network: a column of heat maps per layer (the inputs x₁ and x₂ first, the output last) and a line per weight
+// between them, drawn in an SVG laid over the columns (lines only cross the gaps, so the heat maps stay clickable).
+const SVG = "http://www.w3.org/2000/svg";
+
+function heatMap(canvas, values) {
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(canvas.width, canvas.height);
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  values.forEach((v, i) => {
+    const t = high > low ? (v - low) / (high - low) : 0.5; // blue (low) to orange (high)
+    image.data.set([8 + t * 237, 119 + t * 28, 189 - t * 155, 255], 4 * i);
+  });
+  context.putImageData(image, 0, 0);
+}
+
+function buildNetwork(network, frame) {
+  network.textContent = "";
+  const columns = [[TEXT.input1, TEXT.input2], ...frame.neurons];
+  columns.forEach((layer, c) => {
+    const column = document.createElement("div");
+    column.className = "layer";
+    const caption = document.createElement("span");
+    caption.className = "layer-name";
+    const last = c === columns.length - 1;
+    caption.textContent = c === 0 ? TEXT.inputs : last ? TEXT.output : format(TEXT.layer, { layer: c });
+    column.append(caption);
+    layer.forEach((item, n) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = frame.grid;
+      if (c === 0) {
+        canvas.className = "input";
+        canvas.title = item;
+      } else {
+        canvas.dataset.layer = c - 1;
+        canvas.dataset.neuron = n;
+        canvas.tabIndex = 0;
+        canvas.title = format(TEXT.neuronTitle, { layer: c, neuron: n + 1 });
+        canvas.addEventListener("click", () => select({ layer: c - 1, neuron: n }));
+        canvas.addEventListener("keydown", (event) => event.key === "Enter" && select({ layer: c - 1, neuron: n }));
+      }
+      column.append(canvas);
+    });
+    network.append(column);
+  });
+  const lines = document.createElementNS(SVG, "svg");
+  lines.classList.add("weights");
+  network.append(lines);
+  const box = network.getBoundingClientRect();
+  const at = (canvas, side) => {
+    const r = canvas.getBoundingClientRect();
+    return [side === "right" ? r.right - box.left : r.left - box.left, r.top + r.height / 2 - box.top];
+  };
+  lines.setAttribute("width", box.width);
+  lines.setAttribute("height", box.height);
+  const column = (c) => network.children[c].querySelectorAll("canvas");
+  frame.weights.forEach((layer, l) =>
+    layer.forEach((weights, n) =>
+      weights.forEach((_, k) => {
+        const [x1, y1] = at(column(l)[k], "right");
+        const [x2, y2] = at(column(l + 1)[n], "left");
+        const weight = document.createElementNS(SVG, "g"); // the line seen, and a wider one that catches the click
+        Object.assign(weight.dataset, { layer: l, neuron: n, weight: k });
+        weight.append(document.createElementNS(SVG, "title"));
+        for (const kind of ["seen", "hit"]) {
+          const line = document.createElementNS(SVG, "line");
+          line.classList.add(kind);
+          Object.entries({ x1, y1, x2, y2 }).forEach(([name, value]) => line.setAttribute(name, value));
+          weight.append(line);
+        }
+        weight.addEventListener("click", () => select({ layer: l, neuron: n, weight: k }));
+        lines.append(weight);
+      }),
+    ),
+  );
+}
+
+function drawNetwork(frame) {
   const network = document.getElementById("network");
   const shape = frame.neurons.map((layer) => layer.length).join(",");
   if (network.dataset.shape !== shape) {
     network.dataset.shape = shape;
-    network.textContent = "";
-    frame.neurons.forEach((layer, l) => {
-      const column = document.createElement("div");
-      column.className = "layer";
-      layer.forEach((_, n) => {
-        const canvas = document.createElement("canvas");
-        canvas.width = canvas.height = frame.grid;
-        canvas.dataset.layer = l;
-        canvas.dataset.neuron = n;
-        canvas.tabIndex = 0;
-        canvas.addEventListener("click", () => select(canvas));
-        column.append(canvas);
-      });
-      network.append(column);
-    });
+    buildNetwork(network, frame);
   }
+  const cells = [...Array(frame.grid * frame.grid).keys()];
+  const [x1, x2] = network.querySelectorAll("canvas.input");
+  heatMap(x1, cells.map((i) => i % frame.grid)); // x₁ grows to the right, x₂ upwards
+  heatMap(x2, cells.map((i) => -Math.floor(i / frame.grid)));
   frame.neurons.forEach((layer, l) =>
     layer.forEach((values, n) => {
-      const canvas = network.querySelector(`canvas[data-layer="${l}"][data-neuron="${n}"]`);
-      const context = canvas.getContext("2d");
-      const image = context.createImageData(frame.grid, frame.grid);
-      const low = Math.min(...values);
-      const high = Math.max(...values);
-      values.forEach((v, i) => {
-        const t = high > low ? (v - low) / (high - low) : 0.5; // blue (low) to orange (high)
-        image.data.set([8 + t * 237, 119 + t * 28, 189 - t * 155, 255], 4 * i);
-      });
-      context.putImageData(image, 0, 0);
+      heatMap(network.querySelector(`canvas[data-layer="${l}"][data-neuron="${n}"]`), values);
     }),
   );
+  const largest = Math.max(...frame.weights.flat(2).map(Math.abs), 1e-12);
+  network.querySelectorAll("svg.weights g").forEach((g) => {
+    const [layer, neuron, weight] = [g.dataset.layer, g.dataset.neuron, g.dataset.weight].map(Number);
+    const w = frame.weights[layer][neuron][weight];
+    const line = g.querySelector("line.seen");
+    line.style.stroke = w >= 0 ? CLASS_COLOURS[0] : CLASS_COLOURS[1];
+    line.style.strokeWidth = 0.5 + (3 * Math.abs(w)) / largest;
+    g.querySelector("title").textContent = `${weightName({ layer, neuron, weight })} = ${w.toFixed(4)}`;
+  });
 }
 
-function select(canvas) {
-  document.querySelectorAll(".network canvas.selected").forEach((c) => c.classList.remove("selected"));
-  canvas.classList.add("selected");
-  playground.selected = { layer: Number(canvas.dataset.layer), neuron: Number(canvas.dataset.neuron) };
-  document.getElementById("selected").textContent = format(TEXT.selected, {
-    layer: playground.selected.layer + 1,
-    neuron: playground.selected.neuron + 1,
-  });
-  openNeuronPage(playground.selected).catch(showError);
+function weightName({ layer, neuron, weight }) {
+  const input = weight === 0 ? TEXT.input1 : TEXT.input2;
+  const from = layer === 0 ? input : format(TEXT.fromNeuron, { neuron: weight + 1 });
+  return format(TEXT.weightTitle, { weight: weight + 1, layer: layer + 1, neuron: neuron + 1, from });
+}
+
+function select(chosen) {
+  document.querySelectorAll(".network .selected").forEach((e) => e.classList.remove("selected"));
+  const { layer, neuron, weight } = chosen;
+  if (weight === undefined) {
+    document.querySelector(`.network canvas[data-layer="${layer}"][data-neuron="${neuron}"]`).classList.add("selected");
+  } else {
+    document
+      .querySelector(`.network g[data-layer="${layer}"][data-neuron="${neuron}"][data-weight="${weight}"]`)
+      .classList.add("selected");
+  }
+  playground.selected = chosen;
+  document.getElementById("selected").textContent =
+    weight === undefined
+      ? format(TEXT.selected, { layer: layer + 1, neuron: neuron + 1 })
+      : format(TEXT.selectedWeight, { weight: weightName(chosen) });
+  openNeuronPage(chosen).catch(showError);
 }
 
 let graphviz = null; // Graphviz compiled to WebAssembly (vendor/viz-global.js), loaded on the first neuron page
@@ -181,14 +280,15 @@ function loadGraphviz() {
   return graphviz;
 }
 
-// micrograd's own step-through page (micrograd.viz.to_html) of the neuron, at the current weights, in a frame.
+// micrograd's own step-through page (micrograd.viz.to_html) of the neuron, at the current weights, in a frame; for a
+// weight, the page of the neuron it feeds, with the weight marked.
 let latestPage = 0; // only the last neuron clicked gets its page shown
 
-async function openNeuronPage({ layer, neuron }) {
+async function openNeuronPage({ layer, neuron, weight = null }) {
   const request = ++latestPage;
   const frame = document.getElementById("neuron-page");
   frame.hidden = true;
-  const dot = await micrograd.call("web_playground", "neuron_dot", layer, neuron, pageLanguage());
+  const dot = await micrograd.call("web_playground", "neuron_dot", layer, neuron, pageLanguage(), weight);
   const svg = (await loadGraphviz()).renderString(dot, { format: "svg" });
   const page = await micrograd.call("web_playground", "neuron_page", svg);
   if (request !== latestPage) return;
@@ -208,7 +308,7 @@ function show(result) {
   if (result.boundary) {
     playground.fullAccuracy = result.full_accuracy;
     drawBoundary(result);
-    drawNeurons(result);
+    drawNetwork(result);
     drawCurves();
     lastDrawn = performance.now();
     if (playground.firstFrameMs === undefined) playground.firstFrameMs = lastDrawn;

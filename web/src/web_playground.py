@@ -101,24 +101,26 @@ def pictures():
     """The class each grid cell falls in (the boundary) and each neuron's output on the grid (its heat map)."""
     reach = state["reach"]
     coordinates = [-reach + (2 * reach) * (i + 0.5) / GRID for i in range(GRID)]
-    boundary, neurons = [], None
+    boundary, neurons = [], None  # neurons: every layer's, the output layer's too
     for y in reversed(coordinates):  # the picture's first row is the top
         for x in coordinates:
             layers = float_forward([x, y])
             out = layers[-1]
             boundary.append(out.index(max(out)) if len(out) > 1 else (1 if out[0] > 0 else 0))
             if neurons is None:
-                neurons = [[[] for _ in layer] for layer in layers[:-1]]
+                neurons = [[[] for _ in layer] for layer in layers]
             for layer_maps, outputs in zip(neurons, layers):
                 for heat_map, output in zip(layer_maps, outputs):
                     heat_map.append(output)
-    return {"grid": GRID, "boundary": boundary, "neurons": neurons, "full_accuracy": accuracy()}
+    weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in state["model"].layers]
+    return {"grid": GRID, "boundary": boundary, "neurons": neurons, "weights": weights, "full_accuracy": accuracy()}
 
 
-def neuron_dot(layer, index, language):
+def neuron_dot(layer, index, language, weight=None):
     """The DOT text of one neuron's graph at the current weights, after backward() from the neuron's output, on the
     first point of the dataset where gradients flow back to its weights (a relu at rest passes none: a page of zeros
-    teaches nothing), else on the last point. neuron_page then makes the page from the browser's layout."""
+    teaches nothing) — to weight number `weight` when one was clicked, which the page then marks — else on the last
+    point. neuron_page then makes the page from the browser's layout."""
     neuron = state["model"].layers[int(layer)].neurons[int(index)]
     for point in state["X"]:
         previous = float_forward(point)[int(layer) - 1] if int(layer) else point
@@ -128,14 +130,17 @@ def neuron_dot(layer, index, language):
         if ACTIVATIONS[neuron.activation] is not None:
             out = ACTIVATIONS[neuron.activation](out)
         out.backward()
-        if any(w.grad != 0 for w in weights):
+        if any(w.grad != 0 for w in (weights if weight is None else [weights[int(weight)]])):
             break
     out.label = "out"
-    state["page"] = {"root": out, "parameters": [*weights, bias], "language": language}
+    focus = None if weight is None else weights[int(weight)]
+    state["page"] = {"root": out, "parameters": [*weights, bias], "language": language, "focus": focus}
     return page_dot(out, parameters=[*weights, bias]).source
 
 
 def neuron_page(svg):
     """The step-through page (micrograd.viz.to_html) of the graph neuron_dot gave, laid out as `svg` by the browser."""
     page = state["page"]
-    return to_html(page["root"], parameters=page["parameters"], language=page["language"], svg=svg).html
+    return to_html(
+        page["root"], parameters=page["parameters"], language=page["language"], svg=svg, focus=page["focus"]
+    ).html

@@ -670,3 +670,8 @@ $("result").hidden = !GRAPH.backwardHasRun; // a graph whose backward() ran may 
 $("legend-parameter").hidden = !values.some((v) => v.parameter);
 position = 0; // always from the start: the leaves, then one Value at a time
 setLanguage(language);
+if (GRAPH.focus !== null) { // the Value the page was opened for: marked, its details shown, in view
+  nodeGroup(GRAPH.focus).classList.add("focus");
+  showDetails(GRAPH.focus);
+  nodeGroup(GRAPH.focus).scrollIntoView({ block: "center", inline: "center" });
+}

@@ -1,5 +1,6 @@
-"""The browser pages' numbers for web/README.md: site size, time to Python ready, playground training speed, time to
-the first boundary frame; normal and with Chromium's CPU throttling ×4 (a slow school laptop).
+"""The browser pages' numbers for the docs page In the browser (docs/*/guide/browser.md): site size, time to Python
+ready, playground training speed, time to the first boundary frame; normal and with Chromium's CPU throttling ×4 (a
+slow school laptop).
 
     .venv/bin/python benchmarks/web.py          # builds the site into a temporary folder, serves it on 127.0.0.1
 """

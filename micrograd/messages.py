@@ -39,6 +39,16 @@ def command_error(command, message, status=2, language="en"):
     return status
 
 
+# What a path can be besides a regular file (micrograd.files.atomic.FILE_KINDS), in Portuguese.
+KINDS = {
+    "a directory": "uma pasta",
+    "a character device": "um dispositivo de caracteres",
+    "a block device": "um dispositivo de blocos",
+    "a FIFO (named pipe)": "um FIFO (pipe nomeado)",
+    "a socket": "um socket",
+    "not a regular file": "outra coisa",
+}
+
 # argparse's messages and the commands' own, in Portuguese: (English pattern, Portuguese), applied in this order.
 PORTUGUESE = [
     (r"^argument (\S+): ", r"argumento \1: "),
@@ -64,6 +74,10 @@ PORTUGUESE = [
     ),
     (r"^--out (.*): cannot write in this directory \(permission denied\)$", r"--out \1: sem permissão de escrita"),
     (r"^--out (.*) cannot be created: ", r"--out \1 não pode ser criada: "),
+    (
+        r"^--out (.*): (.*) is (.*), not a regular file; refusing to replace it$",
+        lambda match: f"--out {match[1]}: {match[2]} é {KINDS[match[3]]}, não um arquivo comum; nada foi alterado",
+    ),
     (
         r"^--out (.*) ends in \.(\w+); pictures are \.svg or \.png$",
         r"--out \1 termina em .\2; as figuras são .svg ou .png",

@@ -112,10 +112,15 @@ def test_usage_errors_under_lang_pt_are_one_portuguese_line(tmp_path, args, comp
     [
         (["demo", "--out", "a_file"], "micrograd demo: erro: --out a_file é um arquivo, não uma pasta"),
         (["graph", "a*b", "--set", "a=1", "b=x"], "micrograd graph: erro: --set b= precisa de um número, veio 'x'"),
+        (
+            ["train", "--out", "out"],
+            "micrograd train: erro: --out out: out/model.json é uma pasta, não um arquivo comum; nada foi alterado",
+        ),
     ],
 )
 def test_the_commands_own_errors_under_lang_pt_are_in_portuguese(tmp_path, args, complaint):
     (tmp_path / "a_file").write_text("kept")
+    (tmp_path / "out" / "model.json").mkdir(parents=True)
     status, out, err = run_micrograd(*args, "--lang", "pt", cwd=tmp_path)
     assert status == 2 and err.splitlines() == [complaint] and (tmp_path / "a_file").read_text() == "kept"
 

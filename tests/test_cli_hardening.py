@@ -1,7 +1,9 @@
 """The `micrograd` command under misuse: missing extras, absurd sizes, bad --out, divergence and Ctrl-C."""
 
+import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -136,6 +138,45 @@ def test_an_out_that_cannot_be_written_is_refused_before_training(where, complai
     assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
 
 
+@pytest.mark.parametrize(
+    "kind, complaint",
+    [
+        ("a FIFO", "model.json is a FIFO"),
+        ("a directory", "model.json is a directory"),
+        ("a link to a FIFO", "model.json is a FIFO"),
+    ],
+)
+def test_an_out_holding_one_of_our_names_as_no_regular_file_is_refused_before_training(kind, complaint, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    if kind == "a directory":
+        (out / "model.json").mkdir()
+    else:
+        os.mkfifo(out / ("model.json" if kind == "a FIFO" else "elsewhere"))
+        if kind == "a link to a FIFO":
+            (out / "model.json").symlink_to("elsewhere")
+    before = sorted((path.name, os.lstat(path).st_mode) for path in out.iterdir())
+    status, printed, err = run_micrograd("train", "--out", str(out), cwd=tmp_path)
+    assert status == 2 and printed == ""
+    assert complaint in one_line(err) and "not a regular file; refusing to replace it" in one_line(err)
+    assert sorted((path.name, os.lstat(path).st_mode) for path in out.iterdir()) == before
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]  # no hidden staging directory left
+
+
+def test_one_of_our_names_turned_into_a_fifo_while_training_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "model.json").write_text("old")
+    staging = StagedOutputs(out, ["model.json", "history.csv"])
+    (staging.path / "model.json").write_text("new")
+    (staging.path / "history.csv").write_text("new")
+    (out / "model.json").unlink()
+    os.mkfifo(out / "model.json")
+    with staging, pytest.raises(FileExistsError, match="a FIFO"):
+        staging.publish()
+    assert stat.S_ISFIFO(os.lstat(out / "model.json").st_mode) and not (out / "history.csv").exists()
+
+
 # --- 5. divergence
 
 
@@ -212,19 +253,19 @@ def test_outputs_are_moved_into_place_only_by_publish(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "model.json").write_text("old")
-    staging = StagedOutputs(out)
+    staging = StagedOutputs(out, ["model.json", "history.csv", "history.png"])
     (staging.path / "model.json").write_text("new")
     (staging.path / "history.csv").write_text("new")
     assert (out / "model.json").read_text() == "old"
-    staging.publish(["model.json", "history.csv", "history.png"])
+    staging.publish()
     assert contents(out) == {"history.csv": b"new", "model.json": b"new"}
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
 
 
 def test_a_new_out_directory_appears_complete_and_with_ordinary_permissions(tmp_path):
-    staging = StagedOutputs(tmp_path / "new" / "out")
+    staging = StagedOutputs(tmp_path / "new" / "out", ["model.json"])
     (staging.path / "model.json").write_text("new")
-    staging.publish(["model.json"])
+    staging.publish()
     assert contents(tmp_path / "new" / "out") == {"model.json": b"new"}
     assert (tmp_path / "new" / "out").stat().st_mode & 0o777 == (tmp_path / "new").stat().st_mode & 0o777
 

@@ -280,7 +280,7 @@ def run_demo(args):
     """The original micrograd demo: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + 1e-4·L2, SGD with the
     learning rate decaying linearly from 1.0 to 0.1."""
     try:
-        staging = StagedOutputs(args.out)
+        staging = StagedOutputs(args.out, OUTPUT_NAMES)
     except ValueError as error:
         return command_error("demo", error, status=2, language=args.lang)
     with staging:
@@ -320,7 +320,7 @@ def run_train(args):
     if problem:
         return command_error("train", problem, status=2, language=args.lang)
     try:
-        staging = StagedOutputs(args.out)
+        staging = StagedOutputs(args.out, OUTPUT_NAMES)
     except ValueError as error:
         return command_error("train", error, status=2, language=args.lang)
     with staging:
@@ -346,7 +346,7 @@ def _train_and_write(command, staging, args, training, model, optimizer, X, y, l
     try:
         skipped = _write_outputs(command, staging.path, model, optimizer, X, y, history, args.lang)
         written = [name for name in OUTPUT_NAMES if (staging.path / name).exists()]
-        staging.publish(OUTPUT_NAMES)
+        staging.publish()
     except OSError as error:  # e.g. the disk is full
         return command_error(command, f"writing the outputs failed: {error}", status=1, language=args.lang)
     for name in written:

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 from browser import start_chromium
+from selenium.common.exceptions import WebDriverException
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -207,7 +208,10 @@ def visited(site, server, browser):
     html_pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
     browser.get_log("browser"), browser.get_log("performance")  # start clean
     for page in html_pages:
-        browser.get(f"{server}/{page}")
+        try:
+            browser.get(f"{server}/{page}")
+        except WebDriverException as error:  # e.g. "tab crashed": say on which page
+            pytest.fail(f"{page}: {error.msg}")
         if "mjx-" in browser.page_source or 'class="math' in browser.page_source:
             browser.execute_async_script(
                 "const done = arguments[0]; (window.MathJax && MathJax.startup ? MathJax.startup.promise : "

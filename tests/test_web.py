@@ -357,6 +357,34 @@ def test_the_exercises_page_checks_with_the_clis_messages_and_keeps_progress_ove
     )
 
 
+def test_an_endless_loop_is_stopped_by_stop_or_by_the_clis_time_limit_and_the_file_is_kept(web_browser, site, tmp_path):
+    from micrograd import exercises
+
+    stub = 'raise NotImplementedError("exercise 1: slope")'
+    endless = exercises.starter_source("en").replace(stub, "while True:\n            pass")
+    right = exercises.starter_source("en").replace(stub, "return (f(x + h) - f(x - h)) / (2 * h)")
+    asks = exercises.starter_source("en").replace(stub, 'return float(input("h? "))')
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "micrograd_exercises.py").write_text(endless, encoding="utf-8")
+    command = [sys.executable, "-m", "micrograd", "exercises", "check", "1"]
+    cli = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=tmp_path / "cli")  # its 5 s, meanwhile
+    open_exercises(web_browser, site + "exercises.html")
+    web_browser.execute_script("exercisesPage.setFile(arguments[0])", endless)
+    button = web_browser.find_element("id", "check")
+    button.click()
+    wait_for(web_browser, "return document.getElementById('check').textContent === 'Stop'", 30)
+    button.click()  # Stop
+    wait_for(web_browser, "return document.getElementById('message').textContent.startsWith('Stopped')", 10)
+    assert button.text == "Check"
+
+    timed_out = check_in_page(web_browser, endless)  # nobody presses Stop: the command's time limit ends it
+    assert timed_out == cli.communicate(timeout=60)[0].strip()
+    assert timed_out.startswith("Your code took longer than 5 s on exercise 1 and was stopped")
+    assert web_browser.execute_script("return exercisesPage.view.state.doc.toString()") == endless  # the file is kept
+    assert check_in_page(web_browser, asks) == cli_check(tmp_path, 1, asks)  # input() gets an end of file, as there
+    assert check_in_page(web_browser, right) == cli_check(tmp_path, 1, right)  # and the fresh Python checks
+
+
 def cli_check_all(tmp_path, source):
     """{number: message} that `micrograd exercises check all --json` gives for `source` as the learner's file."""
     (tmp_path / "micrograd_exercises.py").write_text(source, encoding="utf-8")

@@ -327,7 +327,7 @@ def _run_child(path, numbers, lang, timeout, memory, others):
                 if not loaded:
                     message = TEXT["load_timeout"][lang].format(file=file, seconds=f"{allowed[0]:g}")
                     return verdicts, (numbers[0], message, True)
-                seconds = f"{timeout * _factor(current):g}"
+                seconds = f"{check_seconds(current, timeout):g}"
                 return verdicts, (current, TEXT["timeout"][lang].format(seconds=seconds, number=current), False)
             if "loaded" in line:
                 loaded = True
@@ -335,7 +335,7 @@ def _run_child(path, numbers, lang, timeout, memory, others):
                     return verdicts, (numbers[0], line["message"], True)
             elif "start" in line:
                 current = line["start"]
-                allowed[0] = timeout * _factor(current)
+                allowed[0] = check_seconds(current, timeout)
             elif line.get("number") == current:
                 verdicts.append(Verdict(current, bool(line["passed"]), str(line["message"])))
                 current = None
@@ -406,8 +406,9 @@ def _how_it_ended(status, lang):
     return TEXT["exit_status"][lang].format(status=status)
 
 
-def _factor(number):
-    return EXERCISES[number - 1].seconds
+def check_seconds(number, timeout=DEFAULT_TIMEOUT):
+    """The seconds exercise `number`'s check may take: the time limit times the exercise's own factor."""
+    return timeout * EXERCISES[number - 1].seconds
 
 
 def student_files(folder):

@@ -1,6 +1,6 @@
 // The exercises page: the learner's file (the one `micrograd exercises check N` checks) in a CodeMirror editor,
 // checked in the browser by the CLI's own code (web_exercises.py); the file and the passed exercises are kept in the
-// browser's storage, and can be exported and imported.
+// browser's storage, and can be exported and imported. A check has the command's time limits, and a Stop button.
 import { basicSetup, EditorView } from "codemirror";
 import { python } from "@codemirror/lang-python";
 
@@ -19,6 +19,11 @@ const TEXT = translatePage({
   },
   check: { en: "Check", "pt-BR": "Conferir" },
   checking: { en: "Checking…", "pt-BR": "Conferindo…" },
+  stop: { en: "Stop", "pt-BR": "Parar" },
+  stopped: {
+    en: "Stopped: your code was still running (an endless loop?). Python starts again; your file is kept.",
+    "pt-BR": "Parado: seu código ainda estava rodando (um laço sem fim?). O Python recomeça; seu arquivo continua aqui.",
+  },
   export: { en: "Export", "pt-BR": "Exportar" },
   import: { en: "Import:", "pt-BR": "Importar:" },
   restart: { en: "Start over", "pt-BR": "Recomeçar" },
@@ -86,18 +91,49 @@ function choose(exercise) {
   view.focus();
 }
 
+// A check runs the file, then the exercise, each under the command's time limit; past it, or when the learner presses
+// Stop, Python is restarted (a loop cannot be interrupted from outside) and the check's promise rejects with the reason.
+const checkButton = document.getElementById("check");
+let checking = false;
+
+function withinSeconds(call, seconds, reason) {
+  const timer = setTimeout(() => micrograd.restart(reason), seconds * 1000);
+  return call.finally(() => clearTimeout(timer));
+}
+
 async function check() {
   message.hidden = false;
   message.classList.remove("passed");
   message.textContent = TEXT.checking;
-  const result = await micrograd.call("web_exercises", "check", view.state.doc.toString(), current, lang);
+  const [source, number] = [view.state.doc.toString(), current];
+  checking = true;
+  checkButton.textContent = TEXT.stop;
+  let result;
+  try {
+    const limits = await micrograd.call("web_exercises", "time_limits", number, lang);
+    const file = await withinSeconds(micrograd.call("web_exercises", "load", source, lang), ...limits.load);
+    result = file.loaded
+      ? await withinSeconds(micrograd.call("web_exercises", "check", number, lang), ...limits.check)
+      : { passed: false, message: file.message };
+  } catch (error) {
+    result = { passed: false, message: error.message, stopped: error.message === TEXT.stopped };
+  } finally {
+    checking = false;
+    checkButton.textContent = TEXT.check;
+  }
   message.textContent = result.message;
   message.classList.toggle("passed", result.passed);
-  const done = passed();
-  result.passed ? done.add(current) : done.delete(current);
-  localStorage.setItem(PASSED_KEY, JSON.stringify([...done]));
-  showList();
+  if (!result.stopped) {
+    const done = passed();
+    result.passed ? done.add(number) : done.delete(number);
+    localStorage.setItem(PASSED_KEY, JSON.stringify([...done]));
+    showList();
+  }
   return result;
+}
+
+function stop() {
+  micrograd.restart(TEXT.stopped);
 }
 
 function exportFile() {
@@ -120,8 +156,8 @@ async function importFile(event) {
   }
 }
 
-document.getElementById("check").addEventListener("click", () =>
-  check().catch((error) => (message.textContent = error.message)),
+checkButton.addEventListener("click", () =>
+  checking ? stop() : check().catch((error) => (message.textContent = error.message)),
 );
 document.getElementById("export").addEventListener("click", exportFile);
 document.getElementById("import").addEventListener("change", importFile);
@@ -129,7 +165,7 @@ document.getElementById("restart").addEventListener("click", async () => {
   if (confirm(TEXT.confirmRestart)) setFile(await micrograd.call("web_exercises", "starter", lang));
 });
 
-window.exercisesPage = { view, setFile, check }; // the tests drive the page through these
+window.exercisesPage = { view, setFile, check, stop }; // the tests drive the page through these
 window.exercisesPage.loaded = (async () => {
   exercises = await micrograd.call("web_exercises", "listing", lang);
   setFile(localStorage.getItem(FILE_KEY) ?? (await micrograd.call("web_exercises", "starter", lang)));

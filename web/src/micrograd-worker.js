@@ -9,6 +9,7 @@ const HELPERS = ["web_runtime.py", "web_playground.py", "web_exercises.py"]; // 
 async function start() {
   postMessage({ progress: 0.1, stage: "python" });
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
+  pyodide.setStdin({ stdin: () => null }); // input() meets the end of the input (EOFError), as in a terminal's pipe
   postMessage({ progress: 0.7, stage: "micrograd" });
   for (const name of WHEELS) {
     const wheel = await fetch(name);

@@ -1,5 +1,6 @@
-// The runtime every page shares: window.micrograd.ready (a Promise: Python can run) and
-// window.micrograd.run(source) (a Promise of what the code printed; a Python exception rejects it with one line).
+// The runtime every page shares: window.micrograd.ready (a Promise: Python can run),
+// window.micrograd.run(source) (a Promise of what the code printed; a Python exception rejects it with one line), and
+// window.micrograd.restart(reason) (stops Python, whatever it is doing, and starts a fresh one).
 // Python (Pyodide) runs in a Web Worker; it starts when a page asks for it, or at once with data-start="background".
 "use strict";
 
@@ -89,6 +90,17 @@
     return readyPromise;
   }
 
+  // Python stopped at once (a learner's endless loop cannot be interrupted from outside) and started afresh: the
+  // requests still waiting are rejected with `reason`.
+  function restart(reason) {
+    if (worker) worker.terminate();
+    for (const { reject } of pending.values()) reject(new Error(reason));
+    pending.clear();
+    worker = null;
+    readyPromise = null;
+    return start();
+  }
+
   function ask(request) {
     return start().then(
       () =>
@@ -105,6 +117,7 @@
       return start(); // asking whether Python is ready starts it
     },
     start,
+    restart,
     language: lang,
     run: (source) => ask({ source: String(source) }),
     // A function of one of the worker's helper modules (web_playground, web_exercises), JSON in and out.

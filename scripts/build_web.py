@@ -79,6 +79,9 @@ def install_npm_packages():
 
 def build_wheels(out):
     """Our package as a wheel made from this checkout, and the graphviz package's; returns their file names."""
+    # setuptools builds in the checkout's build/ and never removes a file from it: a module moved or deleted since an
+    # earlier build would still go into the wheel. build/ is only that cache (it is ignored by git).
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w", tmp]
         if importlib.util.find_spec("setuptools"):  # build with it, offline; else pip fetches the build backend

@@ -76,6 +76,16 @@ def write_demo_page(app, exception):
         to_html(output, page, parameters=parameters, language="pt-BR" if app.config.language == "pt_BR" else "en")
 
 
+# Notebooks whose cells run in the browser's Python (Pyodide's core has no numpy and no PyTorch, which the others use).
+RUNNABLE_NOTEBOOKS = {"learn/notebooks/01-main"}
+
+
+def mark_runnable_notebooks(app, pagename, templatename, context, doctree):
+    """runnable.js makes every code cell of a page that carries this tag runnable, as in Jupyter."""
+    if pagename in RUNNABLE_NOTEBOOKS and "play" in app.tags:
+        context["metatags"] = context.get("metatags", "") + '\n<meta name="mg-runnable" content="cells">'
+
+
 def use_the_browser_runtime(app):
     """Where scripts/build_web.py wrote the playground beside this language's folder (site/play/), every page gets its
     runnable.js (code blocks in a `mg-runnable` div become editable and runnable), and the `{only} play` links show."""
@@ -88,3 +98,4 @@ def setup(app):
     app.connect("builder-inited", copy_notebooks)
     app.connect("builder-inited", use_the_browser_runtime)
     app.connect("build-finished", write_demo_page)
+    app.connect("html-page-context", mark_runnable_notebooks)

@@ -4,6 +4,7 @@ on the twin page, the docs' code runs, and the READMEs' "Start here" commands wo
 
 import functools
 import http.server
+import json
 import os
 import re
 import subprocess
@@ -297,3 +298,62 @@ def test_the_learn_page_embeds_the_demos_page_in_its_language(visited, browser, 
             assert browser.find_element("id", "position").text == position
         finally:
             browser.switch_to.default_content()
+
+
+def wait_until(driver, script, seconds, *args):
+    """Poll `script` until it returns something true (a bound against a hang, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := driver.execute_script(script, *args):
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"still false after {seconds} s: {script}")
+
+
+def run_cell(browser, button):
+    """Press a cell's Run and wait: [the text it shows, its picture's boxes, whether a page shows, whether in error]."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait_until(browser, "return arguments[0].textContent !== arguments[0].dataset.busy", 120, button)
+    return browser.execute_script(
+        """const result = arguments[0].nextElementSibling;
+        return [[...result.querySelectorAll("pre.mg-output")].map((pre) => pre.textContent).join(""),
+                result.querySelectorAll(".mg-picture svg g.node").length, !!result.querySelector("iframe.mg-page"),
+                !!result.querySelector(".mg-error")];""",
+        button,
+    )
+
+
+def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server):
+    """Run in order, every cell prints what the notebook saved from Jupyter and shows its picture or its page."""
+    notebook = json.loads((ROOT / "notebooks" / "01-main.ipynb").read_text(encoding="utf-8"))
+    cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    browser.get(f"{server}/en/learn/notebooks/01-main.html")
+    buttons = browser.find_elements("css selector", "div.cell button.mg-run")
+    assert len(buttons) == len(cells)
+    assert browser.find_element("css selector", ".mg-cells-note").text.startswith("The cells of this notebook run")
+    browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Running…'))", buttons)
+    for cell, button in zip(cells, buttons):
+        saved = "".join("".join(out["text"]) for out in cell["outputs"] if out["output_type"] == "stream")
+        kinds = {kind for out in cell["outputs"] for kind in out.get("data", {})}
+        printed, boxes, page, error = run_cell(browser, button)
+        assert (printed, error) == (saved, False), "".join(cell["source"])
+        assert (boxes > 0, page) == ("image/svg+xml" in kinds, "text/html" in kinds)
+    frame = browser.find_element("css selector", "iframe.mg-page")  # show(o, ...): the step-through page
+    browser.switch_to.frame(frame)
+    try:
+        names = wait_until(browser, "return typeof GRAPH === 'object' && GRAPH.values.map((v) => v.name)", 30)
+        assert {"x1", "w1", "b", "o"} <= set(names) and browser.find_element("id", "step").text
+    finally:
+        browser.switch_to.default_content()
+
+    # An edited cell runs its edit; a cell run before the cells it needs gives Python's one line.
+    browser.get(f"{server}/en/learn/notebooks/01-main.html")
+    editors = browser.find_elements("css selector", "div.cell textarea.mg-code")
+    buttons = browser.find_elements("css selector", "div.cell button.mg-run")
+    browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Running…'))", buttons)
+    edited = editors[0].get_attribute("value").replace("x = 3.0", "x = 2.0")
+    browser.execute_script("arguments[0].value = arguments[1]", editors[0], edited)
+    in_python = subprocess.run([sys.executable, "-c", edited], capture_output=True, text=True, check=True).stdout
+    assert run_cell(browser, buttons[0])[0] == in_python and "= 9.0" in in_python
+    assert run_cell(browser, buttons[3])[:1] == ["NameError: name 'd' is not defined"]

@@ -142,7 +142,6 @@ def test_twenty_demo_steps_eager_and_compiled_print_what_cpython_prints(home):
 
 
 def test_a_runnable_block_runs_its_edited_code_and_shows_what_it_printed(home):
-    output = home.find_element("css selector", ".mg-runnable .mg-output")
     home.execute_script(
         "const editor = document.querySelector('.mg-runnable .mg-code');"
         "editor.value = editor.value.replace('Value(-4.0)', 'Value(-3.0)');"
@@ -150,7 +149,7 @@ def test_a_runnable_block_runs_its_edited_code_and_shows_what_it_printed(home):
     home.find_element("css selector", ".mg-runnable .mg-run").click()
     wait_for(home, "return document.querySelector('.mg-runnable .mg-output').textContent.includes('dg/db')", 30)
     source = (ROOT / "examples" / "usage.py").read_text().replace("Value(-4.0)", "Value(-3.0)")
-    assert output.text == python_prints(source).strip()
+    assert home.find_element("css selector", ".mg-runnable .mg-output").text == python_prints(source).strip()
 
 
 def test_an_exception_comes_back_as_its_one_line_message(home):

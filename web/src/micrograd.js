@@ -1,6 +1,7 @@
 // The runtime every page shares: window.micrograd.ready (a Promise: Python can run),
-// window.micrograd.run(source) (a Promise of what the code printed; a Python exception rejects it with one line), and
-// window.micrograd.restart(reason) (stops Python, whatever it is doing, and starts a fresh one).
+// window.micrograd.run(source) (a Promise of what the code printed; a Python exception rejects it with one line),
+// window.micrograd.restart(reason) (stops Python, whatever it is doing, and starts a fresh one), and
+// window.micrograd.layOut(dot) (a Promise of the SVG of a DOT graph: Graphviz in WebAssembly).
 // Python (Pyodide) runs in a Web Worker; it starts when a page asks for it, or at once with data-start="background".
 "use strict";
 
@@ -112,6 +113,20 @@
     );
   }
 
+  // Graphviz compiled to WebAssembly (vendor/viz-global.js), loaded with the first graph to lay out.
+  let graphviz = null;
+
+  function layOut(dot) {
+    graphviz ||= new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL("vendor/viz-global.js", base).href;
+      script.onload = () => Viz.instance().then(resolve, reject);
+      script.onerror = () => reject(new Error("vendor/viz-global.js"));
+      document.head.append(script);
+    });
+    return graphviz.then((viz) => viz.renderString(dot, { format: "svg" }));
+  }
+
   window.micrograd = {
     get ready() {
       return start(); // asking whether Python is ready starts it
@@ -122,6 +137,7 @@
     run: (source) => ask({ source: String(source) }),
     // A function of one of the worker's helper modules (web_playground, web_exercises), JSON in and out.
     call: (module, fn, ...args) => ask({ module, function: fn, args }),
+    layOut, // a Promise of the SVG text of a DOT graph, laid out as Graphviz's dot program does
   };
 
   // Leaving the page stops Python at once: Chromium's tab could crash when a page was left while the worker was

@@ -267,19 +267,6 @@ function select(chosen) {
   openNeuronPage(chosen).catch(showError);
 }
 
-let graphviz = null; // Graphviz compiled to WebAssembly (vendor/viz-global.js), loaded on the first neuron page
-
-function loadGraphviz() {
-  graphviz ||= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = "vendor/viz-global.js";
-    script.onload = () => Viz.instance().then(resolve, reject);
-    script.onerror = () => reject(new Error("vendor/viz-global.js"));
-    document.head.append(script);
-  });
-  return graphviz;
-}
-
 // micrograd's own step-through page (micrograd.viz.to_html) of the neuron, at the current weights, in a frame; for a
 // weight, the page of the neuron it feeds, with the weight marked.
 let latestPage = 0; // only the last neuron clicked gets its page shown
@@ -289,7 +276,7 @@ async function openNeuronPage({ layer, neuron, weight = null }) {
   const frame = document.getElementById("neuron-page");
   frame.hidden = true;
   const dot = await micrograd.call("web_playground", "neuron_dot", layer, neuron, pageLanguage(), weight);
-  const svg = (await loadGraphviz()).renderString(dot, { format: "svg" });
+  const svg = await micrograd.layOut(dot);
   const page = await micrograd.call("web_playground", "neuron_page", svg);
   if (request !== latestPage) return;
   frame.srcdoc = page;

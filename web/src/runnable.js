@@ -1,16 +1,28 @@
 // Editable, runnable code blocks: every <div class="mg-runnable"> holding a <pre>, and every Sphinx
 // div.highlight-python inside an element of class mg-runnable, gets a Run button and an output area; the code runs in
 // the real micrograd (micrograd.js: Python in the browser). Python starts on the first Run.
+// On a notebook page marked <meta name="mg-runnable" content="cells">, every code cell runs as in Jupyter: the cells
+// share their variables, a last line's value is shown, and a graph or a step-through page appears under the cell.
 "use strict";
 
 (function () {
   const base = new URL(".", document.currentScript.src);
   const LABELS = {
-    en: { run: "Run", running: "Running…", edit: "You can edit this code, then press Run (Ctrl+Enter)." },
+    en: {
+      run: "Run",
+      running: "Running…",
+      edit: "You can edit this code, then press Run (Ctrl+Enter).",
+      cells:
+        "The cells of this notebook run here, in your browser: edit one and press Run (Ctrl+Enter). Run them in " +
+        "order, as in Jupyter: a cell uses what the cells above it defined.",
+    },
     "pt-BR": {
       run: "Executar",
       running: "Executando…",
       edit: "Você pode editar este código e apertar Executar (Ctrl+Enter).",
+      cells:
+        "As células deste notebook rodam aqui mesmo, no seu navegador: edite uma e aperte Executar (Ctrl+Enter). " +
+        "Rode-as em ordem, como no Jupyter: uma célula usa o que as células acima dela definiram.",
     },
   };
 
@@ -29,9 +41,10 @@
     return asked.toLowerCase().startsWith("pt") ? "pt-BR" : "en";
   }
 
-  function makeRunnable(block) {
+  // A block becomes an editor, a Run button and an output area; `runCode(micrograd, code, output)` fills the output.
+  function makeRunnable(block, runCode) {
     const pre = block.querySelector("pre");
-    if (!pre || block.dataset.mgRunnable) return;
+    if (!pre || block.dataset.mgRunnable) return null;
     block.dataset.mgRunnable = "yes";
     const text = LABELS[language()];
     const editor = document.createElement("textarea");
@@ -43,20 +56,18 @@
     const button = document.createElement("button");
     button.className = "mg-run";
     button.textContent = text.run;
-    const output = document.createElement("pre");
-    output.className = "mg-output";
+    const output = document.createElement("div");
+    output.className = "mg-result";
     output.hidden = true;
     async function run() {
       button.disabled = true;
       button.textContent = text.running;
       output.hidden = false;
-      output.classList.remove("mg-error");
+      output.replaceChildren();
       try {
-        const micrograd = await whenRuntime();
-        output.textContent = await micrograd.run(editor.value);
+        await runCode(await whenRuntime(), editor.value, output);
       } catch (error) {
-        output.textContent = error.message;
-        output.classList.add("mg-error");
+        showText(output, error.message).classList.add("mg-error");
       }
       button.disabled = false;
       button.textContent = text.run;
@@ -70,13 +81,57 @@
     });
     pre.replaceWith(editor);
     editor.after(button, output);
+    return output;
+  }
+
+  function showText(output, text) {
+    const pre = document.createElement("pre");
+    pre.className = "mg-output";
+    pre.textContent = text;
+    output.append(pre);
+    return pre;
+  }
+
+  async function runBlock(micrograd, code, output) {
+    showText(output, await micrograd.run(code));
+  }
+
+  // A notebook cell: what it printed, then what it shows (web_runtime.run_cell), in place of the notebook's output.
+  async function runCell(micrograd, code, output) {
+    const cellOutput = output.closest("div.cell").querySelector("div.cell_output");
+    if (cellOutput) cellOutput.hidden = true;
+    const { printed, shown } = await micrograd.call("web_runtime", "run_cell", code);
+    const text = printed + (shown && shown.text !== undefined ? shown.text : "");
+    if (text) showText(output, text);
+    if (shown && shown.graph !== undefined) {
+      const picture = document.createElement("div");
+      picture.className = "mg-picture";
+      picture.innerHTML = await micrograd.layOut(shown.graph); // Graphviz's SVG: every label in it is escaped
+      output.append(picture);
+    } else if (shown && shown.page !== undefined) {
+      const frame = document.createElement("iframe");
+      frame.className = "mg-page";
+      frame.title = "micrograd";
+      frame.srcdoc = await micrograd.call("web_runtime", "page_html", await micrograd.layOut(shown.page));
+      output.append(frame);
+    }
   }
 
   function makeAllRunnable() {
     document.querySelectorAll("div.mg-runnable, .mg-runnable div.highlight-python").forEach((block) => {
       if (block.querySelector("div.highlight-python")) return; // Sphinx's block inside it becomes the runnable one
-      makeRunnable(block);
+      makeRunnable(block, runBlock);
     });
+    if (document.querySelector('meta[name="mg-runnable"][content="cells"]')) {
+      const cells = document.querySelectorAll("div.cell div.cell_input div.highlight");
+      cells.forEach((block) => makeRunnable(block, runCell));
+      if (cells.length) {
+        const note = document.createElement("p");
+        note.className = "mg-cells-note";
+        note.textContent = LABELS[language()].cells;
+        cells[0].closest("div.cell").before(note);
+      }
+    }
   }
 
   if (!document.querySelector('link[href$="runnable.css"]')) {

@@ -312,7 +312,7 @@ def wait_until(driver, script, seconds, *args):
 
 def run_cell(browser, button):
     """Press a cell's Run and wait: [the text it shows, its picture's boxes, whether a page shows, whether in error]."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
     button.click()
     wait_until(browser, "return arguments[0].textContent !== arguments[0].dataset.busy", 120, button)
     return browser.execute_script(

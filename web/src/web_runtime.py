@@ -46,20 +46,17 @@ def run_cell(source):
 
     What it shows: the step-through page its show() asked for ({"page": DOT text}: the browser lays it out, then
     page_html makes the page), a graph its last line gives (draw_dot's Digraph: {"graph": DOT text}), or the repr of
-    any other value of its last line ({"text": ...}); None when there is nothing to show.
+    any other value of its last line ({"text": ...}); None when there is nothing to show. Called through `call`, which
+    turns the cell's exception into its one line.
     """
     printed = io.StringIO()
     page_to_show.clear()
-    try:
-        cell = ast.parse(source, "<cell>")
-        last = cell.body.pop().value if cell.body and isinstance(cell.body[-1], ast.Expr) else None
-        with contextlib.redirect_stdout(printed):
-            exec(compile(cell, "<cell>", "exec"), namespace)
-            value = None if last is None else eval(compile(ast.Expression(last), "<cell>", "eval"), namespace)
-        shown = _shown(value)
-    except BaseException as error:
-        return _error(error)
-    return json.dumps({"ok": True, "value": {"printed": printed.getvalue(), "shown": shown}})
+    cell = ast.parse(source, "<cell>")
+    last = cell.body.pop().value if cell.body and isinstance(cell.body[-1], ast.Expr) else None
+    with contextlib.redirect_stdout(printed):
+        exec(compile(cell, "<cell>", "exec"), namespace)
+        value = None if last is None else eval(compile(ast.Expression(last), "<cell>", "eval"), namespace)
+    return {"printed": printed.getvalue(), "shown": _shown(value)}
 
 
 def _shown(value):

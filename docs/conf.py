@@ -76,14 +76,22 @@ def write_demo_page(app, exception):
         to_html(output, page, parameters=parameters, language="pt-BR" if app.config.language == "pt_BR" else "en")
 
 
-# Notebooks whose cells run in the browser's Python (Pyodide's core has no numpy and no PyTorch, which the others use).
-RUNNABLE_NOTEBOOKS = {"learn/notebooks/01-main"}
+# Pages whose code runs in the browser's Python: a notebook's cells, or a page's python blocks. Pyodide's core has no
+# numpy and no PyTorch, which the other notebooks use; the other Guide pages write pictures or run commands.
+RUNNABLE_PAGES = {
+    "learn/notebooks/01-main": "cells",
+    **dict.fromkeys(
+        ["guide/engine", "guide/nn", "guide/training", "guide/gradients", "guide/compile", "guide/files"], "blocks"
+    ),
+}
 
 
-def mark_runnable_notebooks(app, pagename, templatename, context, doctree):
-    """runnable.js makes every code cell of a page that carries this tag runnable, as in Jupyter."""
-    if pagename in RUNNABLE_NOTEBOOKS and "play" in app.tags:
-        context["metatags"] = context.get("metatags", "") + '\n<meta name="mg-runnable" content="cells">'
+def mark_runnable_pages(app, pagename, templatename, context, doctree):
+    """runnable.js makes the code of a page that carries this tag runnable (play/runnable.js, when it was built)."""
+    if pagename in RUNNABLE_PAGES and "play" in app.tags:
+        context["metatags"] = (
+            context.get("metatags", "") + f'\n<meta name="mg-runnable" content="{RUNNABLE_PAGES[pagename]}">'
+        )
 
 
 def use_the_browser_runtime(app):
@@ -98,4 +106,4 @@ def setup(app):
     app.connect("builder-inited", copy_notebooks)
     app.connect("builder-inited", use_the_browser_runtime)
     app.connect("build-finished", write_demo_page)
-    app.connect("html-page-context", mark_runnable_notebooks)
+    app.connect("html-page-context", mark_runnable_pages)

@@ -331,7 +331,7 @@ def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server
     browser.get(f"{server}/en/learn/notebooks/01-main.html")
     buttons = browser.find_elements("css selector", "div.cell button.mg-run")
     assert len(buttons) == len(cells)
-    assert browser.find_element("css selector", ".mg-cells-note").text.startswith("The cells of this notebook run")
+    assert browser.find_element("css selector", ".mg-runnable-note").text.startswith("The cells of this notebook run")
     browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Running…'))", buttons)
     for cell, button in zip(cells, buttons):
         saved = "".join("".join(out["text"]) for out in cell["outputs"] if out["output_type"] == "stream")
@@ -357,3 +357,38 @@ def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server
     in_python = subprocess.run([sys.executable, "-c", edited], capture_output=True, text=True, check=True).stdout
     assert run_cell(browser, buttons[0])[0] == in_python and "= 9.0" in in_python
     assert run_cell(browser, buttons[3])[:1] == ["NameError: name 'd' is not defined"]
+
+
+IN_ONE_NAMESPACE = """
+import contextlib, io, json, sys
+namespace, printed = {"__name__": "__main__"}, []
+for block in json.load(sys.stdin):
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "<page>", "exec"), namespace)
+    except Exception as error:
+        out.write(f"{type(error).__name__}: {error}")
+    printed.append(out.getvalue())
+print(json.dumps(printed))
+"""
+
+
+def test_the_guides_runnable_examples_print_in_the_page_what_they_print_in_cpython(browser, server, tmp_path):
+    """Every example of the Guide pages marked runnable (docs/conf.py), run from the top in the page."""
+    sys.path.insert(0, str(DOCS))
+    try:
+        from conf import RUNNABLE_PAGES
+    finally:
+        sys.path.remove(str(DOCS))
+    for page in [page for page, kind in RUNNABLE_PAGES.items() if kind == "blocks"]:
+        blocks = [code for language, code in code_blocks(DOCS / "en" / f"{page}.md") if language == "python"]
+        blocks = [code for code in blocks if not EXCERPT.match(code)]
+        command = [sys.executable, "-c", IN_ONE_NAMESPACE]
+        expected = subprocess.run(command, input=json.dumps(blocks), capture_output=True, text=True, cwd=tmp_path)
+        browser.get(f"{server}/en/{page}.html")
+        buttons = browser.find_elements("css selector", "div.highlight-python button.mg-run")
+        assert len(buttons) == len(blocks), page
+        browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Running…'))", buttons)
+        printed = [run_cell(browser, button)[0] for button in buttons]
+        assert printed == json.loads(expected.stdout), page

@@ -1,8 +1,10 @@
 // Editable, runnable code blocks: every <div class="mg-runnable"> holding a <pre>, and every Sphinx
 // div.highlight-python inside an element of class mg-runnable, gets a Run button and an output area; the code runs in
 // the real micrograd (micrograd.js: Python in the browser). Python starts on the first Run.
-// On a notebook page marked <meta name="mg-runnable" content="cells">, every code cell runs as in Jupyter: the cells
-// share their variables, a last line's value is shown, and a graph or a step-through page appears under the cell.
+// On a page marked <meta name="mg-runnable" content="blocks">, every python block runs (but those quoting a file of
+// the package: `# from micrograd/...`); on a notebook page marked <meta name="mg-runnable" content="cells">, every
+// code cell runs as in Jupyter: the cells share their variables, a last line's value is shown, and a graph or a
+// step-through page appears under the cell.
 "use strict";
 
 (function () {
@@ -15,6 +17,9 @@
       cells:
         "The cells of this notebook run here, in your browser: edit one and press Run (Ctrl+Enter). Run them in " +
         "order, as in Jupyter: a cell uses what the cells above it defined.",
+      blocks:
+        "The examples of this page run here, in your browser: edit one and press Run (Ctrl+Enter). Run them from " +
+        "the top: an example uses what the ones above it defined.",
     },
     "pt-BR": {
       run: "Executar",
@@ -23,6 +28,9 @@
       cells:
         "As células deste notebook rodam aqui mesmo, no seu navegador: edite uma e aperte Executar (Ctrl+Enter). " +
         "Rode-as em ordem, como no Jupyter: uma célula usa o que as células acima dela definiram.",
+      blocks:
+        "Os exemplos desta página rodam aqui mesmo, no seu navegador: edite um e aperte Executar (Ctrl+Enter). " +
+        "Rode-os de cima para baixo: um exemplo usa o que os de cima definiram.",
     },
   };
 
@@ -122,15 +130,19 @@
       if (block.querySelector("div.highlight-python")) return; // Sphinx's block inside it becomes the runnable one
       makeRunnable(block, runBlock);
     });
-    if (document.querySelector('meta[name="mg-runnable"][content="cells"]')) {
-      const cells = document.querySelectorAll("div.cell div.cell_input div.highlight");
-      cells.forEach((block) => makeRunnable(block, runCell));
-      if (cells.length) {
-        const note = document.createElement("p");
-        note.className = "mg-cells-note";
-        note.textContent = LABELS[language()].cells;
-        cells[0].closest("div.cell").before(note);
-      }
+    const marked = document.querySelector('meta[name="mg-runnable"]');
+    if (!marked) return;
+    const [selector, run, note] =
+      marked.content === "cells"
+        ? ["div.cell div.cell_input div.highlight", runCell, LABELS[language()].cells]
+        : ["div.highlight-python div.highlight", runBlock, LABELS[language()].blocks];
+    const blocks = [...document.querySelectorAll(selector)].filter((b) => !b.textContent.startsWith("# from micrograd/"));
+    blocks.forEach((block) => makeRunnable(block, run));
+    if (blocks.length) {
+      const paragraph = document.createElement("p");
+      paragraph.className = "mg-runnable-note";
+      paragraph.textContent = note;
+      (blocks[0].closest("div.cell") || blocks[0].parentElement).before(paragraph);
     }
   }
 

@@ -21,6 +21,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 import types
 from concurrent.futures import ThreadPoolExecutor
@@ -242,11 +243,17 @@ def _size(n):
 # --- in the grader's process
 
 
+# grade() checks files in threads, and CPython 3.11's ast.parse is not thread-safe: two at once can fail with
+# "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905). One parse at a time.
+_PARSING = threading.Lock()
+
+
 def imported_micrograd(source):
     """The first statement of a file's source that imports micrograd beyond ALLOWED_IMPORTS, as (module name, line
     number), or None."""
     try:
-        tree = ast.parse(source)
+        with _PARSING:
+            tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None  # the student's process says what is wrong with it
     for node in ast.walk(tree):

@@ -20,6 +20,7 @@
       blocks:
         "The examples of this page run here, in your browser: edit one and press Run (Ctrl+Enter). Run them from " +
         "the top: an example uses what the ones above it defined.",
+      undefinedName: "Is that name defined in a cell above? Run the cells above this one first, in order.",
     },
     "pt-BR": {
       run: "Executar",
@@ -31,6 +32,7 @@
       blocks:
         "Os exemplos desta página rodam aqui mesmo, no seu navegador: edite um e aperte Executar (Ctrl+Enter). " +
         "Rode-os de cima para baixo: um exemplo usa o que os de cima definiram.",
+      undefinedName: "Esse nome é definido numa célula acima? Rode antes as células acima desta, em ordem.",
     },
   };
 
@@ -60,6 +62,7 @@
     editor.spellcheck = false;
     editor.value = pre.textContent.replace(/\n$/, "");
     editor.rows = editor.value.split("\n").length;
+    editor.wrap = "off"; // a wrapped line of Python reads as two
     editor.title = text.edit;
     const button = document.createElement("button");
     button.className = "mg-run";
@@ -87,9 +90,22 @@
         run();
       }
     });
+    editor.addEventListener("input", () => fitHeight(editor));
     pre.replaceWith(editor);
     editor.after(button, output);
+    fitHeight(editor);
     return output;
+  }
+
+  // The editor is as tall as its code, so no line hides behind a scroll bar (a long line's own bar included).
+  function fitHeight(editor) {
+    if (!editor.scrollHeight) return; // not laid out (a hidden block): its rows stand
+    editor.style.height = "auto";
+    editor.style.height = `${editor.scrollHeight + editor.offsetHeight - editor.clientHeight}px`;
+  }
+
+  function fitAllHeights() {
+    document.querySelectorAll("textarea.mg-code").forEach(fitHeight);
   }
 
   function showText(output, text) {
@@ -108,7 +124,20 @@
   async function runCell(micrograd, code, output) {
     const cellOutput = output.closest("div.cell").querySelector("div.cell_output");
     if (cellOutput) cellOutput.hidden = true;
-    const { printed, shown } = await micrograd.call("web_runtime", "run_cell", code);
+    let answer;
+    try {
+      answer = await micrograd.call("web_runtime", "run_cell", code);
+    } catch (error) {
+      showText(output, error.message).classList.add("mg-error");
+      if (error.message.startsWith("NameError")) {
+        const hint = document.createElement("p"); // most often a cell above was not run yet
+        hint.className = "mg-hint";
+        hint.textContent = LABELS[language()].undefinedName;
+        output.append(hint);
+      }
+      return;
+    }
+    const { printed, shown } = answer;
     const text = printed + (shown && shown.text !== undefined ? shown.text : "");
     if (text) showText(output, text);
     if (shown && shown.graph !== undefined) {
@@ -150,8 +179,10 @@
     const style = document.createElement("link"); // the blocks' look, for pages that did not link it themselves
     style.rel = "stylesheet";
     style.href = new URL("runnable.css", base).href;
+    style.addEventListener("load", fitAllHeights); // the editors were measured without their font and padding
     document.head.append(style);
   }
+  document.fonts.ready.then(fitAllHeights);
   if (document.readyState === "loading") addEventListener("DOMContentLoaded", makeAllRunnable);
   else makeAllRunnable();
 })();

@@ -4,7 +4,7 @@
 // On a page marked <meta name="mg-runnable" content="blocks">, every python block runs (but those quoting a file of
 // the package: `# from micrograd/...`); on a notebook page marked <meta name="mg-runnable" content="cells">, every
 // code cell runs as in Jupyter: the cells share their variables, a last line's value is shown, and a graph or a
-// step-through page appears under the cell.
+// step-through page appears under the cell. On both, a NameError also says to run the code above first.
 "use strict";
 
 (function () {
@@ -20,7 +20,10 @@
       blocks:
         "The examples of this page run here, in your browser: edit one and press Run (Ctrl+Enter). Run them from " +
         "the top: an example uses what the ones above it defined.",
-      undefinedName: "Is that name defined in a cell above? Run the cells above this one first, in order.",
+      undefinedName: {
+        cells: "Is that name defined in a cell above? Run the cells above this one first, in order.",
+        blocks: "Is that name defined in an example above? Run the examples above this one first, from the top.",
+      },
     },
     "pt-BR": {
       run: "Executar",
@@ -32,7 +35,10 @@
       blocks:
         "Os exemplos desta página rodam aqui mesmo, no seu navegador: edite um e aperte Executar (Ctrl+Enter). " +
         "Rode-os de cima para baixo: um exemplo usa o que os de cima definiram.",
-      undefinedName: "Esse nome é definido numa célula acima? Rode antes as células acima desta, em ordem.",
+      undefinedName: {
+        cells: "Esse nome é definido numa célula acima? Rode antes as células acima desta, em ordem.",
+        blocks: "Esse nome é definido num exemplo acima? Rode antes os exemplos acima deste, de cima para baixo.",
+      },
     },
   };
 
@@ -79,6 +85,13 @@
         await runCode(await whenRuntime(), editor.value, output);
       } catch (error) {
         showText(output, error.message).classList.add("mg-error");
+        const page = document.querySelector('meta[name="mg-runnable"]');
+        if (page && error.message.startsWith("NameError")) {
+          const hint = document.createElement("p"); // on a page run from the top, most often one above was skipped
+          hint.className = "mg-hint";
+          hint.textContent = text.undefinedName[page.content];
+          output.append(hint);
+        }
       }
       button.disabled = false;
       button.textContent = text.run;
@@ -124,20 +137,7 @@
   async function runCell(micrograd, code, output) {
     const cellOutput = output.closest("div.cell").querySelector("div.cell_output");
     if (cellOutput) cellOutput.hidden = true;
-    let answer;
-    try {
-      answer = await micrograd.call("web_runtime", "run_cell", code);
-    } catch (error) {
-      showText(output, error.message).classList.add("mg-error");
-      if (error.message.startsWith("NameError")) {
-        const hint = document.createElement("p"); // most often a cell above was not run yet
-        hint.className = "mg-hint";
-        hint.textContent = LABELS[language()].undefinedName;
-        output.append(hint);
-      }
-      return;
-    }
-    const { printed, shown } = answer;
+    const { printed, shown } = await micrograd.call("web_runtime", "run_cell", code);
     const text = printed + (shown && shown.text !== undefined ? shown.text : "");
     if (text) showText(output, text);
     if (shown && shown.graph !== undefined) {

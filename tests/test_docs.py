@@ -324,6 +324,19 @@ def run_cell(browser, button):
     )
 
 
+def test_a_cell_run_before_the_cells_it_needs_says_to_run_them_first(browser, server):
+    """Its NameError in one line, then what to do about it, in the page's language."""
+    browser.get(f"{server}/pt-BR/learn/notebooks/01-main.html")
+    button = browser.find_elements("css selector", "div.cell button.mg-run")[3]  # d.backward(): cell 2 makes d
+    browser.execute_script("arguments[0].dataset.busy = 'Executando…'", button)
+    printed, boxes, page, error = run_cell(browser, button)
+    assert (printed, error) == ("NameError: name 'd' is not defined", True)
+    hint = browser.execute_script(
+        "return arguments[0].nextElementSibling.querySelector('.mg-hint').textContent", button
+    )
+    assert "Rode antes as células acima desta" in hint
+
+
 def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server):
     """Run in order, every cell prints what the notebook saved from Jupyter and shows its picture or its page."""
     notebook = json.loads((ROOT / "notebooks" / "01-main.ipynb").read_text(encoding="utf-8"))

@@ -152,6 +152,21 @@ def test_a_runnable_block_runs_its_edited_code_and_shows_what_it_printed(home):
     assert home.find_element("css selector", ".mg-runnable .mg-output").text == python_prints(source).strip()
 
 
+def test_a_runnable_blocks_editor_grows_to_show_every_line_and_scrolls_a_long_one_sideways(home):
+    """No line hides behind a scroll bar, and a long line is not wrapped (a wrapped line of Python reads as two)."""
+    hidden_height, scrolls_sideways = home.execute_script(
+        """const editor = document.querySelector('.mg-runnable .mg-code');
+        const before = editor.value;
+        editor.value += '\\n' + 'print(1)\\n'.repeat(6) + '# ' + 'a long comment '.repeat(20);
+        editor.dispatchEvent(new Event('input'));  // as typing does
+        const seen = [editor.scrollHeight - editor.clientHeight, editor.scrollWidth > editor.clientWidth];
+        editor.value = before;
+        editor.dispatchEvent(new Event('input'));
+        return seen;"""
+    )
+    assert (hidden_height, scrolls_sideways) == (0, True)
+
+
 def test_an_exception_comes_back_as_its_one_line_message(home):
     assert run_in_page(home, "x = 1\nprint('before')\n1 / x.nope") == [
         "error",

@@ -4,7 +4,7 @@
 // On a page marked <meta name="mg-runnable" content="blocks">, every python block runs (but those quoting a file of
 // the package: `# from micrograd/...`); on a notebook page marked <meta name="mg-runnable" content="cells">, every
 // code cell runs as in Jupyter: the cells share their variables, a last line's value is shown, and a graph or a
-// step-through page appears under the cell.
+// step-through page appears under the cell. On both, a NameError also says to run the code above first.
 "use strict";
 
 (function () {
@@ -20,6 +20,10 @@
       blocks:
         "The examples of this page run here, in your browser: edit one and press Run (Ctrl+Enter). Run them from " +
         "the top: an example uses what the ones above it defined.",
+      undefinedName: {
+        cells: "Is that name defined in a cell above? Run the cells above this one first, in order.",
+        blocks: "Is that name defined in an example above? Run the examples above this one first, from the top.",
+      },
     },
     "pt-BR": {
       run: "Executar",
@@ -31,6 +35,10 @@
       blocks:
         "Os exemplos desta página rodam aqui mesmo, no seu navegador: edite um e aperte Executar (Ctrl+Enter). " +
         "Rode-os de cima para baixo: um exemplo usa o que os de cima definiram.",
+      undefinedName: {
+        cells: "Esse nome é definido numa célula acima? Rode antes as células acima desta, em ordem.",
+        blocks: "Esse nome é definido num exemplo acima? Rode antes os exemplos acima deste, de cima para baixo.",
+      },
     },
   };
 
@@ -60,6 +68,7 @@
     editor.spellcheck = false;
     editor.value = pre.textContent.replace(/\n$/, "");
     editor.rows = editor.value.split("\n").length;
+    editor.wrap = "off"; // a wrapped line of Python reads as two
     editor.title = text.edit;
     const button = document.createElement("button");
     button.className = "mg-run";
@@ -76,6 +85,13 @@
         await runCode(await whenRuntime(), editor.value, output);
       } catch (error) {
         showText(output, error.message).classList.add("mg-error");
+        const page = document.querySelector('meta[name="mg-runnable"]');
+        if (page && error.message.startsWith("NameError")) {
+          const hint = document.createElement("p"); // on a page run from the top, most often one above was skipped
+          hint.className = "mg-hint";
+          hint.textContent = text.undefinedName[page.content];
+          output.append(hint);
+        }
       }
       button.disabled = false;
       button.textContent = text.run;
@@ -87,9 +103,22 @@
         run();
       }
     });
+    editor.addEventListener("input", () => fitHeight(editor));
     pre.replaceWith(editor);
     editor.after(button, output);
+    fitHeight(editor);
     return output;
+  }
+
+  // The editor is as tall as its code, so no line hides behind a scroll bar (a long line's own bar included).
+  function fitHeight(editor) {
+    if (!editor.scrollHeight) return; // not laid out (a hidden block): its rows stand
+    editor.style.height = "auto";
+    editor.style.height = `${editor.scrollHeight + editor.offsetHeight - editor.clientHeight}px`;
+  }
+
+  function fitAllHeights() {
+    document.querySelectorAll("textarea.mg-code").forEach(fitHeight);
   }
 
   function showText(output, text) {
@@ -150,8 +179,10 @@
     const style = document.createElement("link"); // the blocks' look, for pages that did not link it themselves
     style.rel = "stylesheet";
     style.href = new URL("runnable.css", base).href;
+    style.addEventListener("load", fitAllHeights); // the editors were measured without their font and padding
     document.head.append(style);
   }
+  document.fonts.ready.then(fitAllHeights);
   if (document.readyState === "loading") addEventListener("DOMContentLoaded", makeAllRunnable);
   else makeAllRunnable();
 })();

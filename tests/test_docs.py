@@ -324,19 +324,6 @@ def run_cell(browser, button):
     )
 
 
-def test_a_cell_run_before_the_cells_it_needs_says_to_run_them_first(browser, server):
-    """Its NameError in one line, then what to do about it, in the page's language."""
-    browser.get(f"{server}/pt-BR/learn/notebooks/01-main.html")
-    button = browser.find_elements("css selector", "div.cell button.mg-run")[3]  # d.backward(): cell 2 makes d
-    browser.execute_script("arguments[0].dataset.busy = 'Executando…'", button)
-    printed, boxes, page, error = run_cell(browser, button)
-    assert (printed, error) == ("NameError: name 'd' is not defined", True)
-    hint = browser.execute_script(
-        "return arguments[0].nextElementSibling.querySelector('.mg-hint').textContent", button
-    )
-    assert "Rode antes as células acima desta" in hint
-
-
 def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server):
     """Run in order, every cell prints what the notebook saved from Jupyter and shows its picture or its page."""
     notebook = json.loads((ROOT / "notebooks" / "01-main.ipynb").read_text(encoding="utf-8"))
@@ -360,16 +347,21 @@ def test_the_first_notebooks_cells_run_in_the_page_as_in_jupyter(browser, server
     finally:
         browser.switch_to.default_content()
 
-    # An edited cell runs its edit; a cell run before the cells it needs gives Python's one line.
-    browser.get(f"{server}/en/learn/notebooks/01-main.html")
+    # In Portuguese: an edited cell runs its edit; a cell run before the cells it needs gives Python's one line, then
+    # says to run the cells above first.
+    browser.get(f"{server}/pt-BR/learn/notebooks/01-main.html")
     editors = browser.find_elements("css selector", "div.cell textarea.mg-code")
     buttons = browser.find_elements("css selector", "div.cell button.mg-run")
-    browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Running…'))", buttons)
+    browser.execute_script("arguments[0].forEach((b) => (b.dataset.busy = 'Executando…'))", buttons)
     edited = editors[0].get_attribute("value").replace("x = 3.0", "x = 2.0")
     browser.execute_script("arguments[0].value = arguments[1]", editors[0], edited)
     in_python = subprocess.run([sys.executable, "-c", edited], capture_output=True, text=True, check=True).stdout
     assert run_cell(browser, buttons[0])[0] == in_python and "= 9.0" in in_python
-    assert run_cell(browser, buttons[3])[:1] == ["NameError: name 'd' is not defined"]
+    assert run_cell(browser, buttons[3])[::3] == ["NameError: name 'd' is not defined", True]  # d.backward()
+    hint = browser.execute_script(
+        "return arguments[0].nextElementSibling.querySelector('.mg-hint').textContent", buttons[3]
+    )
+    assert "Rode antes as células acima desta" in hint
 
 
 IN_ONE_NAMESPACE = """
